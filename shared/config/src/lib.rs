@@ -1,0 +1,598 @@
+//! The portal's configuration: one typed struct, read from the environment and validated once at
+//! start-up. A missing or bad value is reported with the variable's name and what it expects; every
+//! problem is reported at once. Secrets are kept in [`Secret`], whose `Debug` never shows them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono_tz::Tz;
+use url::Url;
+
+/// A value that must never be logged: `Debug` and `Display` print `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the one place that needs it (a connection, a header).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Where 1C's standard OData publication is and how to sign in to it.
+#[derive(Clone, Debug)]
+pub struct OnecSettings {
+    /// The service root, always ending in `/` (e.g. `https://1c.example.kz/UT/odata/standard.odata/`).
+    pub url: Url,
+    pub user: String,
+    pub password: Secret,
+}
+
+/// How to reach Postgres: a URL (or key=value string) understood by tokio-postgres, and an optional
+/// password given apart from it (in AWS it comes from Secrets Manager).
+#[derive(Clone)]
+pub struct DatabaseSettings {
+    pub config: tokio_postgres::Config,
+}
+
+impl fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // tokio_postgres::Config's Debug already redacts the password; print only the parts that
+        // tell which server and database are used.
+        f.debug_struct("DatabaseSettings")
+            .field("hosts", &self.config.get_hosts())
+            .field("ports", &self.config.get_ports())
+            .field("dbname", &self.config.get_dbname())
+            .field("user", &self.config.get_user())
+            .finish()
+    }
+}
+
+/// Redis (ElastiCache in AWS): `redis://` or `rediss://` (TLS). The URL can carry a password, so it
+/// is a [`Secret`]; [`RedisSettings::display`] shows it without credentials.
+#[derive(Clone, Debug)]
+pub struct RedisSettings {
+    pub url: Secret,
+}
+
+impl RedisSettings {
+    /// The URL without user and password, for logs and `/health`.
+    pub fn display(&self) -> String {
+        redact_url(self.url.expose())
+    }
+}
+
+/// Location pings in DynamoDB.
+#[derive(Clone, Debug)]
+pub struct PingsSettings {
+    pub table: String,
+    /// An emulator's endpoint (moto in tests); `None` in AWS.
+    pub endpoint: Option<Url>,
+}
+
+/// The whole configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `PORT`: the local runner's port (default 3000). Not used in Lambda.
+    pub port: u16,
+    /// `ONEC_URL`, `ONEC_USER`, `ONEC_PASSWORD`; `None` means "use the simulator" (local runner only).
+    pub onec: Option<OnecSettings>,
+    /// `ONEC_TIMEZONE`: the zone of 1C's naive datetimes (default Asia/Almaty).
+    pub onec_timezone: Tz,
+    /// `DATABASE_URL` (+ `DATABASE_PASSWORD`); `None` lets the local runner find or start Postgres.
+    pub database: Option<DatabaseSettings>,
+    /// `REDIS_URL`; `None` means the in-process cache.
+    pub redis: Option<RedisSettings>,
+    /// `PINGS_TABLE` (+ `DYNAMODB_ENDPOINT`); `None` means pings live in Postgres.
+    pub pings: Option<PingsSettings>,
+    /// `SENTRY_DSN`; errors go to Sentry when present.
+    pub sentry_dsn: Option<Secret>,
+    /// `SKAZKA_ENV`: `local`, `dev` or `prod` (default `local`); tags logs and Sentry events.
+    pub environment: String,
+    /// `AWS_LAMBDA_FUNCTION_NAME`, set by Lambda itself: logs are JSON when present.
+    pub lambda_function: Option<String>,
+}
+
+/// One bad or missing variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub var: &'static str,
+    pub expected: String,
+    /// What was found, unless the variable holds a secret (then `None`).
+    pub found: Option<String>,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: expected {}", self.var, self.expected)?;
+        match &self.found {
+            Some(found) => write!(f, ", found {found:?}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Every problem found in the environment.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration:")?;
+        for problem in &self.problems {
+            write!(f, "\n  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ConfigError {
+    /// Whether `var` is among the problems.
+    pub fn names(&self, var: &str) -> bool {
+        self.problems.iter().any(|p| p.var == var)
+    }
+}
+
+struct Reader<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    problems: Vec<Problem>,
+}
+
+impl Reader<'_> {
+    /// A variable's value; an empty or all-blank value counts as unset.
+    fn get(&self, var: &str) -> Option<String> {
+        (self.lookup)(var)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn bad(&mut self, var: &'static str, expected: impl Into<String>, found: Option<String>) {
+        self.problems.push(Problem {
+            var,
+            expected: expected.into(),
+            found,
+        });
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|var| std::env::var(var).ok())
+    }
+
+    /// Reads the process environment and requires what a function in AWS cannot run without.
+    pub fn for_lambda() -> Result<Self, ConfigError> {
+        Self::for_lambda_from_lookup(|var| std::env::var(var).ok())
+    }
+
+    /// As [`Config::for_lambda`], from any lookup (tests).
+    pub fn for_lambda_from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let result = Self::from_lookup(&lookup);
+        let mut problems = match &result {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems.clone(),
+        };
+        let missing = |var: &str| lookup(var).is_none_or(|v| v.trim().is_empty());
+        if missing("ONEC_URL") && !problems.iter().any(|p| p.var == "ONEC_URL") {
+            problems.push(Problem {
+                var: "ONEC_URL",
+                expected:
+                    "the 1C OData service root (required in AWS: there is no simulator there)"
+                        .into(),
+                found: None,
+            });
+        }
+        if missing("DATABASE_URL") && !problems.iter().any(|p| p.var == "DATABASE_URL") {
+            problems.push(Problem {
+                var: "DATABASE_URL",
+                expected: "a Postgres URL (required in AWS)".into(),
+                found: None,
+            });
+        }
+        match result {
+            Ok(config) if problems.is_empty() => Ok(config),
+            _ => Err(ConfigError { problems }),
+        }
+    }
+
+    /// Reads the configuration from any lookup function (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut r = Reader {
+            lookup: &lookup,
+            problems: Vec::new(),
+        };
+
+        let port = match r.get("PORT") {
+            None => 3000,
+            Some(v) => match v.parse::<u16>() {
+                Ok(p) => p,
+                Err(_) => {
+                    r.bad("PORT", "a TCP port number (0-65535)", Some(v));
+                    3000
+                }
+            },
+        };
+
+        let onec = read_onec(&mut r);
+
+        let onec_timezone = match r.get("ONEC_TIMEZONE") {
+            None => chrono_tz::Asia::Almaty,
+            Some(v) => match Tz::from_str(&v) {
+                Ok(tz) => tz,
+                Err(_) => {
+                    r.bad(
+                        "ONEC_TIMEZONE",
+                        "an IANA time zone name such as Asia/Almaty",
+                        Some(v),
+                    );
+                    chrono_tz::Asia::Almaty
+                }
+            },
+        };
+
+        let database = read_database(&mut r);
+
+        let redis = match r.get("REDIS_URL") {
+            None => None,
+            Some(v) => match Url::parse(&v) {
+                Ok(u) if matches!(u.scheme(), "redis" | "rediss") && u.has_host() => {
+                    Some(RedisSettings { url: Secret(v) })
+                }
+                _ => {
+                    let shown = redact_url(&v);
+                    r.bad(
+                        "REDIS_URL",
+                        "a redis://host:port or rediss://host:port URL",
+                        Some(shown),
+                    );
+                    None
+                }
+            },
+        };
+
+        let endpoint = match r.get("DYNAMODB_ENDPOINT") {
+            None => None,
+            Some(v) => match Url::parse(&v) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => Some(u),
+                _ => {
+                    r.bad(
+                        "DYNAMODB_ENDPOINT",
+                        "an http(s) URL of a DynamoDB emulator, e.g. http://127.0.0.1:5000",
+                        Some(v),
+                    );
+                    None
+                }
+            },
+        };
+        let pings = match r.get("PINGS_TABLE") {
+            None => None,
+            Some(table) => {
+                let valid = (3..=255).contains(&table.len())
+                    && table
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                if valid {
+                    Some(PingsSettings { table, endpoint })
+                } else {
+                    r.bad(
+                        "PINGS_TABLE",
+                        "a DynamoDB table name (3-255 characters: letters, digits, _ - .)",
+                        Some(table),
+                    );
+                    None
+                }
+            }
+        };
+
+        let sentry_dsn = match r.get("SENTRY_DSN") {
+            None => None,
+            Some(v) => match Url::parse(&v) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && !u.username().is_empty() => {
+                    Some(Secret(v))
+                }
+                _ => {
+                    r.bad(
+                        "SENTRY_DSN",
+                        "a Sentry DSN such as https://KEY@o0.ingest.sentry.io/0",
+                        None,
+                    );
+                    None
+                }
+            },
+        };
+
+        let environment = match r.get("SKAZKA_ENV") {
+            None => "local".to_owned(),
+            Some(v) if matches!(v.as_str(), "local" | "dev" | "prod" | "test") => v,
+            Some(v) => {
+                r.bad("SKAZKA_ENV", "one of local, dev, prod, test", Some(v));
+                "local".to_owned()
+            }
+        };
+
+        let lambda_function = r.get("AWS_LAMBDA_FUNCTION_NAME");
+
+        if r.problems.is_empty() {
+            Ok(Config {
+                port,
+                onec,
+                onec_timezone,
+                database,
+                redis,
+                pings,
+                sentry_dsn,
+                environment,
+                lambda_function,
+            })
+        } else {
+            Err(ConfigError {
+                problems: r.problems,
+            })
+        }
+    }
+
+    /// Whether this process runs inside AWS Lambda.
+    pub fn in_lambda(&self) -> bool {
+        self.lambda_function.is_some()
+    }
+}
+
+fn read_onec(r: &mut Reader<'_>) -> Option<OnecSettings> {
+    let url = r.get("ONEC_URL");
+    let user = r.get("ONEC_USER");
+    let password = r.get("ONEC_PASSWORD");
+    let url = url?;
+    let parsed = match Url::parse(&url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {
+            if u.username().is_empty() && u.password().is_none() {
+                Some(u)
+            } else {
+                r.bad(
+                    "ONEC_URL",
+                    "a URL without credentials (give them in ONEC_USER and ONEC_PASSWORD)",
+                    None,
+                );
+                None
+            }
+        }
+        _ => {
+            r.bad(
+                "ONEC_URL",
+                "the http(s) URL of 1C's OData service root, e.g. https://1c.example.kz/UT/odata/standard.odata/",
+                Some(redact_url(&url)),
+            );
+            None
+        }
+    };
+    if user.is_none() {
+        r.bad("ONEC_USER", "the 1C user name (ONEC_URL is set)", None);
+    }
+    if password.is_none() {
+        r.bad(
+            "ONEC_PASSWORD",
+            "the 1C user's password (ONEC_URL is set)",
+            None,
+        );
+    }
+    let mut url = parsed?;
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Some(OnecSettings {
+        url,
+        user: user?,
+        password: Secret(password?),
+    })
+}
+
+fn read_database(r: &mut Reader<'_>) -> Option<DatabaseSettings> {
+    let url = r.get("DATABASE_URL");
+    let password = r.get("DATABASE_PASSWORD");
+    let url = match url {
+        Some(url) => url,
+        None => {
+            if password.is_some() {
+                r.bad(
+                    "DATABASE_URL",
+                    "a Postgres URL (DATABASE_PASSWORD is set without it)",
+                    None,
+                );
+            }
+            return None;
+        }
+    };
+    match tokio_postgres::Config::from_str(&url) {
+        Ok(mut config) => {
+            if config.get_dbname().is_none() {
+                r.bad(
+                    "DATABASE_URL",
+                    "a Postgres URL naming a database, e.g. postgres://skazka@db:5432/skazka",
+                    Some(redact_url(&url)),
+                );
+                return None;
+            }
+            if let Some(password) = password {
+                config.password(password);
+            }
+            Some(DatabaseSettings { config })
+        }
+        Err(_) => {
+            r.bad(
+                "DATABASE_URL",
+                "a Postgres URL such as postgres://user@host:5432/dbname",
+                Some(redact_url(&url)),
+            );
+            None
+        }
+    }
+}
+
+/// A URL with its user name and password removed (for messages and logs).
+pub fn redact_url(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(mut u) => {
+            if !u.username().is_empty() || u.password().is_some() {
+                let _ = u.set_username("");
+                let _ = u.set_password(None);
+            }
+            u.to_string()
+        }
+        // Not a URL: show only up to an '@', which could start credentials.
+        Err(_) => match raw.rfind('@') {
+            Some(at) => format!("***{}", &raw[at..]),
+            None => raw.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn nothing_set_gives_local_defaults() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.port, 3000);
+        assert!(c.onec.is_none() && c.database.is_none() && c.redis.is_none());
+        assert!(c.pings.is_none() && c.sentry_dsn.is_none() && !c.in_lambda());
+        assert_eq!(c.onec_timezone, chrono_tz::Asia::Almaty);
+        assert_eq!(c.environment, "local");
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let err = config(&[
+            ("PORT", "eighty"),
+            ("ONEC_URL", "ftp://x"),
+            ("REDIS_URL", "http://nope"),
+            ("ONEC_TIMEZONE", "Mars/Olympus"),
+        ])
+        .unwrap_err();
+        for var in [
+            "PORT",
+            "ONEC_URL",
+            "ONEC_USER",
+            "ONEC_PASSWORD",
+            "REDIS_URL",
+            "ONEC_TIMEZONE",
+        ] {
+            assert!(err.names(var), "{var} not named in: {err}");
+        }
+        let text = err.to_string();
+        assert!(text.contains("PORT: expected a TCP port number"), "{text}");
+    }
+
+    #[test]
+    fn secrets_never_appear_in_debug_or_errors() {
+        let c = config(&[
+            ("ONEC_URL", "https://1c.example.kz/UT/odata/standard.odata"),
+            ("ONEC_USER", "portal"),
+            ("ONEC_PASSWORD", "hunter2-onec"),
+            (
+                "DATABASE_URL",
+                "postgres://skazka:hunter2-pg@db.internal:5432/skazka",
+            ),
+            ("REDIS_URL", "rediss://:hunter2-redis@cache.internal:6379"),
+            ("SENTRY_DSN", "https://hunter2key@o1.ingest.sentry.io/2"),
+        ])
+        .unwrap();
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert_eq!(
+            c.onec.as_ref().unwrap().url.as_str(),
+            "https://1c.example.kz/UT/odata/standard.odata/"
+        );
+        assert_eq!(
+            c.redis.as_ref().unwrap().display(),
+            "rediss://cache.internal:6379"
+        );
+
+        let err = config(&[
+            ("DATABASE_URL", "postgres://u:hunter2@"),
+            ("SENTRY_DSN", "hunter2"),
+        ])
+        .unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn database_password_is_given_apart() {
+        let c = config(&[
+            ("DATABASE_URL", "postgres://skazka@db:5432/skazka"),
+            ("DATABASE_PASSWORD", "pw"),
+        ])
+        .unwrap();
+        let db = c.database.unwrap();
+        assert_eq!(db.config.get_password(), Some(&b"pw"[..]));
+        assert_eq!(db.config.get_dbname(), Some("skazka"));
+    }
+
+    #[test]
+    fn pings_table_and_emulator() {
+        let c = config(&[
+            ("PINGS_TABLE", "skazka-pings"),
+            ("DYNAMODB_ENDPOINT", "http://127.0.0.1:5000"),
+        ])
+        .unwrap();
+        let p = c.pings.unwrap();
+        assert_eq!(p.table, "skazka-pings");
+        assert_eq!(p.endpoint.unwrap().as_str(), "http://127.0.0.1:5000/");
+        assert!(
+            config(&[("PINGS_TABLE", "a b")])
+                .unwrap_err()
+                .names("PINGS_TABLE")
+        );
+    }
+
+    #[test]
+    fn lambda_requires_onec_and_database() {
+        let err = Config::for_lambda_from_lookup(|k| {
+            (k == "AWS_LAMBDA_FUNCTION_NAME").then(|| "skazka-auth".to_owned())
+        })
+        .unwrap_err();
+        assert!(err.names("ONEC_URL") && err.names("DATABASE_URL"), "{err}");
+        let ok = Config::for_lambda_from_lookup(|k| {
+            match k {
+                "ONEC_URL" => Some("https://1c/UT/odata/standard.odata/"),
+                "ONEC_USER" | "ONEC_PASSWORD" => Some("x"),
+                "DATABASE_URL" => Some("postgres://a@b/c"),
+                "AWS_LAMBDA_FUNCTION_NAME" => Some("skazka-auth"),
+                _ => None,
+            }
+            .map(str::to_owned)
+        })
+        .unwrap();
+        assert!(ok.in_lambda());
+    }
+}

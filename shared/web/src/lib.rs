@@ -1,0 +1,12 @@
+//! The web kit every function shares: the Russian page layout, errors rendered once (an HTML page
+//! or an RFC 9457 problem), content negotiation, and security headers.
+
+pub mod error;
+pub mod headers;
+pub mod layout;
+pub mod negotiate;
+
+pub use error::{AppError, Problem, not_found, render_errors};
+pub use headers::security_headers;
+pub use layout::page;
+pub use negotiate::Format;

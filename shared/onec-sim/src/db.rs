@@ -1,0 +1,407 @@
+//! The in-memory infobase: tables of rows, key indexes, and posting of documents into registers.
+//!
+//! Register records are never generated on their own: every balance and turnover is derived here from
+//! the documents that recorded it, exactly as posting does in 1C.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use chrono::NaiveDateTime;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::schema::{self as s, EntityType, Schema, Ty};
+use crate::value::{CType, Row, Value, empty_date};
+
+#[derive(Default, Clone)]
+pub struct Table {
+    pub rows: Vec<Row>,
+    pub by_key: HashMap<Uuid, usize>,
+}
+
+/// The whole base.
+#[derive(Clone)]
+pub struct Db {
+    pub tables: Vec<Table>,
+    /// Analytics keys by (partner, counterparty, contract) and by (product, warehouse).
+    pub partner_keys: HashMap<(Uuid, Uuid, Uuid), Uuid>,
+    pub product_keys: HashMap<(Uuid, Uuid), Uuid>,
+    /// While bulk loading, posting appends records unsorted and skips un-posting (see `sort_records`).
+    pub bulk: bool,
+    versions: u64,
+}
+
+impl Default for Db {
+    fn default() -> Self {
+        Db {
+            tables: vec![Table::default(); Schema::get().sets.len()],
+            partner_keys: HashMap::new(),
+            product_keys: HashMap::new(),
+            bulk: false,
+            versions: 0,
+        }
+    }
+}
+
+/// The default (empty) value 1C stores for a field of type `ty`.
+pub fn empty_of(ty: &Ty) -> Value {
+    match ty {
+        Ty::Key | Ty::Ref(_) => Value::Guid(Uuid::nil()),
+        Ty::Str | Ty::Enum(_) => Value::str(""),
+        Ty::Bool => Value::Bool(false),
+        Ty::Double => Value::Num(Decimal::ZERO),
+        Ty::Int64 => Value::Int(0),
+        Ty::Date => Value::Date(empty_date()),
+        Ty::Composite => Value::undefined(),
+        Ty::Table(_) => Value::Table(Vec::new()),
+        Ty::Binary => Value::Null,
+    }
+}
+
+/// Builds a row of an entity type by field name; unset fields keep 1C's empty values.
+pub struct RowBuilder<'a> {
+    fields: &'a [s::Field],
+    row: Row,
+}
+
+impl<'a> RowBuilder<'a> {
+    pub fn new(fields: &'a [s::Field]) -> Self {
+        RowBuilder { fields, row: fields.iter().map(|f| empty_of(&f.ty)).collect() }
+    }
+
+    pub fn of(set: &str) -> RowBuilder<'static> {
+        RowBuilder::new(&Schema::get().set(set).fields)
+    }
+
+    pub fn set(mut self, name: &str, value: Value) -> Self {
+        let i = self
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .unwrap_or_else(|| panic!("no field {name}"));
+        self.row[i] = value;
+        self
+    }
+
+    pub fn build(self) -> Row {
+        self.row
+    }
+}
+
+/// Position of a field in a set's rows (panics on a schema typo: these names are constants).
+pub fn col(set: &str, field: &str) -> usize {
+    Schema::get().set(set).field(field).unwrap_or_else(|| panic!("no field {set}.{field}"))
+}
+
+/// Position of a field in a tabular section's rows.
+pub fn tcol(set: &str, section: &str, field: &str) -> usize {
+    let ty = &Schema::get().set(set).fields[col(set, section)].ty;
+    match ty {
+        Ty::Table(fields) => fields.iter().position(|f| f.name == field).expect("section field"),
+        _ => panic!("{section} is not a tabular section"),
+    }
+}
+
+impl Db {
+    pub fn table(&self, set: &str) -> &Table {
+        &self.tables[Schema::get().index(set).expect("known set")]
+    }
+
+    fn table_mut(&mut self, set: &str) -> &mut Table {
+        let i = Schema::get().index(set).expect("known set");
+        &mut self.tables[i]
+    }
+
+    /// The next opaque `DataVersion`: base64 of 8 bytes, changing on every write.
+    pub fn next_version(&mut self) -> Value {
+        self.versions += 1;
+        let bytes = (self.versions as u32).to_be_bytes();
+        let mut v = [0u8; 8];
+        v[..4].copy_from_slice(&bytes);
+        Value::Str(base64::engine::general_purpose::STANDARD.encode(v).into())
+    }
+
+    /// Inserts a row (stamping `DataVersion` of keyed objects) and returns its position.
+    pub fn insert(&mut self, set: &str, mut row: Row) -> usize {
+        let ty = Schema::get().set(set);
+        if ty.has_key() {
+            row[1] = self.next_version();
+        }
+        let key = ty.has_key().then(|| row[0].as_guid()).flatten();
+        let t = self.table_mut(set);
+        t.rows.push(row);
+        let pos = t.rows.len() - 1;
+        if let Some(k) = key {
+            t.by_key.insert(k, pos);
+        }
+        pos
+    }
+
+    pub fn get(&self, set: &str, id: Uuid) -> Option<&Row> {
+        let t = self.table(set);
+        t.by_key.get(&id).map(|&i| &t.rows[i])
+    }
+
+    pub fn get_mut(&mut self, set: &str, id: Uuid) -> Option<&mut Row> {
+        let version = self.next_version();
+        let t = self.table_mut(set);
+        let i = *t.by_key.get(&id)?;
+        let row = &mut t.rows[i];
+        row[1] = version;
+        Some(row)
+    }
+
+    /// Sorts register records by period, as 1C keeps them; call after bulk loading.
+    pub fn sort_records(&mut self) {
+        for set in [s::PRICES, s::STOCK, s::SETTLEMENTS, s::REVENUE] {
+            let rec = s::records_of(set);
+            let period = col(&rec, "Period");
+            self.table_mut(&rec)
+                .rows
+                .sort_by(|a, b| a[period].as_date().cmp(&b[period].as_date()));
+        }
+    }
+
+    /// (Re)posts a document: replaces the register records it made with those its current state makes.
+    pub fn post(&mut self, set: &str, id: Uuid) {
+        if !self.bulk {
+            self.unpost_records(set, id);
+        }
+        let Some(doc) = self.get(set, id).cloned() else { return };
+        let ty = Schema::get().set(set);
+        let posted = doc[col(set, "Posted")].as_bool() && !doc[col(set, "DeletionMark")].as_bool();
+        if !posted {
+            return;
+        }
+        let records = match set {
+            s::ORDERS => self.order_records(ty, &doc),
+            s::SALES => self.sale_records(ty, &doc),
+            s::PURCHASES => purchase_records(&doc),
+            s::PRICE_SETTINGS => price_records(&doc),
+            s::CASH_RECEIPTS | s::BANK_RECEIPTS => self.payment_records(set, &doc),
+            _ => Vec::new(),
+        };
+        let recorder = Value::composite_ref(set, id);
+        let date = doc[col(set, "Date")].clone();
+        let mut line_numbers: HashMap<&str, i64> = HashMap::new();
+        for (register, fields) in records {
+            let rec_set = s::records_of(register);
+            let n = line_numbers.entry(register).or_default();
+            *n += 1;
+            let mut b = RowBuilder::of(&rec_set)
+                .set("Recorder", recorder.clone())
+                .set("Period", date.clone())
+                .set("LineNumber", Value::Int(*n))
+                .set("Active", Value::Bool(true));
+            for (name, v) in fields {
+                b = b.set(name, v);
+            }
+            if self.bulk {
+                self.push_record(&rec_set, b.build());
+            } else {
+                self.insert_record(&rec_set, b.build());
+            }
+        }
+    }
+
+    /// Inserts a register record keeping the table ordered by period.
+    pub fn insert_record(&mut self, rec_set: &str, row: Row) {
+        let period = col(rec_set, "Period");
+        let at = row[period].as_date();
+        let t = self.table_mut(rec_set);
+        let pos = t.rows.partition_point(|r| r[period].as_date() <= at);
+        t.rows.insert(pos, row);
+    }
+
+    /// Appends a record during bulk generation (sorted later by `sort_records`).
+    pub fn push_record(&mut self, rec_set: &str, row: Row) {
+        self.table_mut(rec_set).rows.push(row);
+    }
+
+    fn unpost_records(&mut self, set: &str, id: Uuid) {
+        let recorder = Value::composite_ref(set, id);
+        for reg in [s::PRICES, s::STOCK, s::SETTLEMENTS, s::REVENUE] {
+            let rec = s::records_of(reg);
+            let c = col(&rec, "Recorder");
+            self.table_mut(&rec).rows.retain(|r| r[c] != recorder);
+        }
+    }
+
+    pub fn partner_key(&self, partner: Uuid, counterparty: Uuid, contract: Uuid) -> Uuid {
+        self.partner_keys.get(&(partner, counterparty, contract)).copied().unwrap_or_default()
+    }
+
+    pub fn product_key(&self, product: Uuid, warehouse: Uuid) -> Uuid {
+        self.product_keys.get(&(product, warehouse)).copied().unwrap_or_default()
+    }
+
+    fn order_records(&self, _ty: &EntityType, doc: &Row) -> Records {
+        let status = doc[col(s::ORDERS, "Статус")].as_str().unwrap_or_default().to_string();
+        let resource = match status.as_str() {
+            "КОтгрузке" => "ВРезервеСоСклада",
+            "КОбеспечению" => "ВРезервеПодЗаказ",
+            _ => return Vec::new(),
+        };
+        let warehouse = doc[col(s::ORDERS, "Склад")].clone();
+        let (product, qty, cancelled) = (
+            tcol(s::ORDERS, "Товары", "Номенклатура"),
+            tcol(s::ORDERS, "Товары", "Количество"),
+            tcol(s::ORDERS, "Товары", "Отменено"),
+        );
+        doc[col(s::ORDERS, "Товары")]
+            .as_table()
+            .iter()
+            .filter(|l| !l[cancelled].as_bool())
+            .map(|l| {
+                (
+                    s::STOCK,
+                    vec![
+                        ("RecordType", Value::str("Receipt")),
+                        ("Номенклатура", l[product].clone()),
+                        ("Склад", warehouse.clone()),
+                        (resource, l[qty].clone()),
+                    ],
+                )
+            })
+            .collect()
+    }
+
+    fn sale_records(&self, _ty: &EntityType, doc: &Row) -> Records {
+        let c = |f: &str| doc[col(s::SALES, f)].clone();
+        let t = |f: &str| tcol(s::SALES, "Товары", f);
+        let guid = |v: Value| v.as_guid().unwrap_or_default();
+        let warehouse = guid(c("Склад"));
+        let pkey = self.partner_key(guid(c("Партнер")), guid(c("Контрагент")), guid(c("Договор")));
+        let mut out: Records = Vec::new();
+        for l in c("Товары").as_table() {
+            let product = l[t("Номенклатура")].clone();
+            let amount = l[t("СуммаСНДС")].as_num();
+            out.push((
+                s::STOCK,
+                vec![
+                    ("RecordType", Value::str("Expense")),
+                    ("Номенклатура", product.clone()),
+                    ("Склад", Value::Guid(warehouse)),
+                    ("ВНаличии", l[t("Количество")].clone()),
+                ],
+            ));
+            out.push((
+                s::REVENUE,
+                vec![
+                    ("Менеджер", c("Менеджер")),
+                    ("АналитикаУчетаПоПартнерам", Value::Guid(pkey)),
+                    (
+                        "АналитикаУчетаНоменклатуры",
+                        Value::Guid(self.product_key(guid(product), warehouse)),
+                    ),
+                    ("Количество", l[t("Количество")].clone()),
+                    ("СуммаВыручки", Value::Num(amount)),
+                    ("СуммаВыручкиБезНДС", Value::Num(amount - l[t("СуммаНДС")].as_num())),
+                    ("СуммаРучнойСкидки", l[t("СуммаРучнойСкидки")].clone()),
+                    ("СуммаАвтоматическойСкидки", l[t("СуммаАвтоматическойСкидки")].clone()),
+                    ("Стоимость", Value::Num((amount * Decimal::new(78, 2)).round_dp(2))),
+                ],
+            ));
+        }
+        out.push((
+            s::SETTLEMENTS,
+            vec![
+                ("RecordType", Value::str("Receipt")),
+                ("ЗаказКлиента", Value::composite_ref(s::SALES, guid(c("Ref_Key")))),
+                ("АналитикаУчетаПоПартнерам", Value::Guid(pkey)),
+                ("Долг", c("СуммаДокумента")),
+            ],
+        ));
+        out
+    }
+
+    fn payment_records(&self, set: &str, doc: &Row) -> Records {
+        let (object, amount) =
+            (tcol(set, "РасшифровкаПлатежа", "ОбъектРасчетов"), tcol(set, "РасшифровкаПлатежа", "Сумма"));
+        doc[col(set, "РасшифровкаПлатежа")]
+            .as_table()
+            .iter()
+            .map(|l| {
+                let sale = l[object].as_guid().and_then(|id| self.get(s::SALES, id));
+                let pkey = sale
+                    .map(|d| {
+                        let g = |f: &str| d[col(s::SALES, f)].as_guid().unwrap_or_default();
+                        self.partner_key(g("Партнер"), g("Контрагент"), g("Договор"))
+                    })
+                    .unwrap_or_default();
+                (
+                    s::SETTLEMENTS,
+                    vec![
+                        ("RecordType", Value::str("Expense")),
+                        ("ЗаказКлиента", l[object].clone()),
+                        ("АналитикаУчетаПоПартнерам", Value::Guid(pkey)),
+                        ("Долг", l[amount].clone()),
+                    ],
+                )
+            })
+            .collect()
+    }
+}
+
+type Records = Vec<(&'static str, Vec<(&'static str, Value)>)>;
+
+fn purchase_records(doc: &Row) -> Records {
+    let warehouse = doc[col(s::PURCHASES, "Склад")].clone();
+    let (product, qty) = (tcol(s::PURCHASES, "Товары", "Номенклатура"), tcol(s::PURCHASES, "Товары", "Количество"));
+    doc[col(s::PURCHASES, "Товары")]
+        .as_table()
+        .iter()
+        .map(|l| {
+            (
+                s::STOCK,
+                vec![
+                    ("RecordType", Value::str("Receipt")),
+                    ("Номенклатура", l[product].clone()),
+                    ("Склад", warehouse.clone()),
+                    ("ВНаличии", l[qty].clone()),
+                ],
+            )
+        })
+        .collect()
+}
+
+fn price_records(doc: &Row) -> Records {
+    let t = |f: &str| tcol(s::PRICE_SETTINGS, "Товары", f);
+    doc[col(s::PRICE_SETTINGS, "Товары")]
+        .as_table()
+        .iter()
+        .map(|l| {
+            (
+                s::PRICES,
+                vec![
+                    ("Номенклатура", l[t("Номенклатура")].clone()),
+                    ("ВидЦены", l[t("ВидЦены")].clone()),
+                    ("Цена", l[t("Цена")].clone()),
+                    ("Упаковка", l[t("Упаковка")].clone()),
+                    ("Валюта", Value::Guid(crate::demo::KZT)),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// A composite value pointing at a document.
+pub fn doc_ref(set: &str, id: Uuid) -> Value {
+    Value::composite_ref(set, id)
+}
+
+/// Today's date-time helper for generated documents.
+pub fn at(date: chrono::NaiveDate, h: u32, m: u32, sec: u32) -> Value {
+    Value::Date(date.and_hms_opt(h, m, sec).expect("valid time"))
+}
+
+pub fn is_empty_date(d: &NaiveDateTime) -> bool {
+    *d == empty_date()
+}
+
+pub fn ctype_of(v: &Value) -> Option<&CType> {
+    match v {
+        Value::Composite(c) => Some(&c.0),
+        _ => None,
+    }
+}

@@ -68,7 +68,7 @@ impl Sel {
         for (name, sub) in &self.children {
             match find(fields, name) {
                 Some(Member::Plain(f)) if !sub.children.is_empty() || sub.all || sub.no_tables => match &f.ty {
-                    Ty::Table(rows) => sub.validate(rows)?,
+                    Ty::Table(rows) => sub.validate(&with_owner_key(rows))?,
                     _ => return Err(ODataError::segment_not_found(sub.children.keys().next().unwrap_or(name))),
                 },
                 Some(Member::Nav(target)) => sub.validate(&Schema::get().set(target).fields)?,
@@ -105,6 +105,13 @@ impl Exp {
         }
         Ok(())
     }
+}
+
+/// Tabular-section row fields with the owner's `Ref_Key` in front.
+fn with_owner_key(rows: &[Field]) -> Vec<Field> {
+    let mut fields = vec![Field { name: "Ref_Key".into(), ty: Ty::Key }];
+    fields.extend(rows.iter().cloned());
+    fields
 }
 
 enum Member<'a> {
@@ -190,11 +197,22 @@ impl<'a> Renderer<'a> {
                     if let Some(sub) = sel.sub(&f.name).filter(|_| sel.wants(&f.name, true)) {
                         self.member(first, &f.name);
                         self.out.push('[');
+                        // Rows carry their owner's key, as in the `<Set>_<Section>` set.
+                        let owner_key = row.first().filter(|_| matches!(fields[0].ty, Ty::Key));
+                        let keyed_fields = with_owner_key(row_fields);
                         for (i, r) in v.as_table().iter().enumerate() {
                             if i > 0 {
                                 self.out.push(',');
                             }
-                            self.object(row_fields, r, &sub, &Exp::default(), None);
+                            match owner_key {
+                                Some(k) => {
+                                    let mut keyed = Vec::with_capacity(r.len() + 1);
+                                    keyed.push(k.clone());
+                                    keyed.extend(r.iter().cloned());
+                                    self.object(&keyed_fields, &keyed, &sub, &Exp::default(), None);
+                                }
+                                None => self.object(row_fields, r, &sub, &Exp::default(), None),
+                            }
                         }
                         self.out.push(']');
                     }
@@ -239,7 +257,8 @@ impl<'a> Renderer<'a> {
         match v.as_guid().filter(|g| !g.is_nil()).and_then(|g| self.db.get(target, g)) {
             Some(row) => {
                 let fields = &Schema::get().set(target).fields;
-                self.object(fields, row, sel, exp, None)
+                let link = SelfLink { set: target, key: v.as_guid().unwrap_or_default() };
+                self.object(fields, row, sel, exp, Some(&link))
             }
             None => self.out.push_str("null"),
         }

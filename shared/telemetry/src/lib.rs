@@ -1,6 +1,7 @@
 //! Telemetry: logs (JSON in Lambda, readable locally), a request id on every log line and every
 //! response, the `Server-Timing` header, and Sentry when a DSN is configured.
 
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use axum::extract::Request;
@@ -69,6 +70,7 @@ pub fn init(options: &Options<'_>) -> Guard {
         registry
             .with(
                 tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
                     .json()
                     .with_current_span(true)
                     .with_span_list(false)
@@ -80,6 +82,8 @@ pub fn init(options: &Options<'_>) -> Guard {
         registry
             .with(
                 tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
+                    .with_ansi(std::io::stderr().is_terminal())
                     .compact()
                     .with_target(false),
             )

@@ -1,0 +1,21 @@
+//! The orders function (one Lambda). Orders: `/orders*`, `/sales/*`, `/my/orders*`.
+//!
+//! Its pages come in later issues; for now it answers `/health` and, for every other path, the
+//! shared "not found" page or problem.
+
+use axum::Router;
+use skazka_app::AppState;
+
+/// The service name in logs, `/health` and Sentry.
+pub const SERVICE: &str = "orders";
+
+/// This function's own routes (without `/health` and the fallback, which [`router`] adds), so the
+/// local runner can mount them beside the other functions'.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
+
+/// The function's whole router: its routes in the shared shell.
+pub fn router(state: AppState) -> Router {
+    skazka_app::shell(SERVICE, routes(), state)
+}

@@ -1,0 +1,16 @@
+//! The prewarm function in AWS Lambda (EventBridge schedule).
+
+use lambda_runtime::service_fn;
+use skazka_config::Config;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    let config = Config::from_env().inspect_err(|e| eprintln!("prewarm: {e}"))?;
+    let _telemetry = skazka_telemetry::init(&skazka_telemetry::Options {
+        json: config.in_lambda(),
+        sentry_dsn: config.sentry_dsn.as_ref().map(|s| s.expose()),
+        environment: &config.environment,
+        service: skazka_prewarm::SERVICE,
+    });
+    lambda_runtime::run(service_fn(skazka_prewarm::handle)).await
+}

@@ -1,0 +1,132 @@
+//! The local runner: every function's router in one axum server — the same code that runs in
+//! Lambda — with the backends found or started locally (see [`Runner::start`]).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use onec_sim::{RunningSim, SimConfig, Simulator};
+use skazka_app::{AppState, OnecEndpoint, OnecKind};
+use skazka_config::{Config, Secret};
+use skazka_pings::DynamoPings;
+use tower_http::services::ServeDir;
+
+pub mod postgres;
+
+pub use postgres::TempCluster;
+
+/// The service name in logs and `/health`.
+pub const SERVICE: &str = "local";
+
+/// The repository's `static/` folder, served at `/static` (S3 behind CloudFront in AWS).
+pub fn static_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../static"))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Postgres(#[from] postgres::PgLocalError),
+    #[error("the 1C simulator did not start: {0}")]
+    Simulator(std::io::Error),
+    #[error("state: {0}")]
+    State(#[from] skazka_app::InitError),
+    #[error("migrations: {0}")]
+    Migrations(#[from] skazka_store::StoreError),
+    #[error("DynamoDB table for pings: {0}")]
+    Pings(#[from] skazka_pings::PingError),
+}
+
+/// A started runner: the router and what must stay alive while it serves.
+pub struct Runner {
+    pub router: Router,
+    pub state: AppState,
+    /// The in-process 1C simulator, unless `ONEC_URL` was set.
+    pub simulator: Option<Arc<RunningSim>>,
+    /// The throw-away Postgres cluster, when one had to be started.
+    pub cluster: Option<TempCluster>,
+}
+
+/// Every function's routes in one router, plus `/static`, in the shared shell.
+pub fn router(state: AppState) -> Router {
+    let routes = skazka_auth::routes()
+        .merge(skazka_catalogue::routes())
+        .merge(skazka_orders::routes())
+        .merge(skazka_reports::routes())
+        .merge(skazka_debts::routes())
+        .merge(skazka_tracking::routes())
+        .nest_service("/static", ServeDir::new(static_dir()));
+    skazka_app::shell(SERVICE, routes, state)
+}
+
+impl Runner {
+    /// Resolves the backends, concurrently where they do not depend on each other:
+    /// - 1C: the simulator in-process with `small` demo data, unless `ONEC_URL` is set;
+    /// - Postgres: `DATABASE_URL`, else a server on 127.0.0.1:5432, else a temporary cluster;
+    /// - cache: Redis at `REDIS_URL`, else in-process;
+    /// - pings: DynamoDB when `PINGS_TABLE` is set (the table is created on an emulator at
+    ///   `DYNAMODB_ENDPOINT`), else Postgres;
+    ///
+    /// then applies the migrations.
+    pub async fn start(config: Config) -> Result<Runner, StartError> {
+        let started = Instant::now();
+        let onec = async {
+            match &config.onec {
+                Some(onec) => Ok((
+                    OnecEndpoint {
+                        kind: OnecKind::OData,
+                        url: onec.url.clone(),
+                        user: onec.user.clone(),
+                        password: onec.password.clone(),
+                    },
+                    None,
+                )),
+                None => {
+                    let sim_config = SimConfig::default();
+                    let (user, password) = (sim_config.user.clone(), sim_config.password.clone());
+                    let running = Simulator::spawn(sim_config)
+                        .await
+                        .map_err(StartError::Simulator)?;
+                    let url = url::Url::parse(&running.base_url())
+                        .map_err(|e| StartError::Simulator(std::io::Error::other(e)))?;
+                    Ok::<_, StartError>((
+                        OnecEndpoint {
+                            kind: OnecKind::Simulator,
+                            url,
+                            user,
+                            password: Secret::new(password),
+                        },
+                        Some(Arc::new(running)),
+                    ))
+                }
+            }
+        };
+        let pings_table = async {
+            match &config.pings {
+                Some(settings) if settings.endpoint.is_some() => {
+                    DynamoPings::connect(settings).await.ensure_table().await
+                }
+                _ => Ok(()),
+            }
+        };
+        let (onec, postgres, pings_table) =
+            tokio::join!(onec, postgres::resolve(&config), pings_table);
+        let (onec, simulator) = onec?;
+        let (postgres, cluster) = postgres?;
+        pings_table?;
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "backends resolved"
+        );
+
+        let state = AppState::init(config, onec, postgres).await?;
+        skazka_store::migrate(state.db()).await?;
+        Ok(Runner {
+            router: router(state.clone()),
+            state,
+            simulator,
+            cluster,
+        })
+    }
+}

@@ -1,0 +1,84 @@
+//! `skazka-local`: the whole portal on 127.0.0.1:3000 (`PORT` to change), nothing to configure.
+//! See the crate docs of `skazka_local` for how each backend is chosen.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use skazka_config::Config;
+use skazka_local::Runner;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let started = Instant::now();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("skazka-local: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let _telemetry = skazka_telemetry::init(&skazka_telemetry::Options {
+        json: false,
+        sentry_dsn: config.sentry_dsn.as_ref().map(|s| s.expose()),
+        environment: &config.environment,
+        service: skazka_local::SERVICE,
+    });
+    let port = config.port;
+    let runner = match Runner::start(config).await {
+        Ok(runner) => runner,
+        Err(e) => {
+            eprintln!("skazka-local: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!(
+                "skazka-local: cannot listen on 127.0.0.1:{port} ({e}); set PORT to another port"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| format!("127.0.0.1:{port}"));
+    let state = &runner.state;
+    println!(
+        "Skazka portal: http://{address}/  (1C: {}, Postgres: {}, cache: {}, pings: {}; ready in {} ms)",
+        state.onec().kind.as_str(),
+        state.postgres().origin,
+        state.cache().backend().kind(),
+        state.pings().kind(),
+        started.elapsed().as_millis()
+    );
+    let served = axum::serve(listener, runner.router.clone())
+        .with_graceful_shutdown(shutdown())
+        .await;
+    // Dropping the runner stops the simulator and a temporary Postgres cluster.
+    drop(runner);
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("skazka-local: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(_) => {
+            let _ = ctrl_c.await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term.recv() => {}
+    }
+    tracing::info!("stopping");
+}

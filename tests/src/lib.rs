@@ -1,0 +1,239 @@
+//! The test harness. Every test gets fresh state: its own Postgres database (created, migrated,
+//! and dropped when the test ends), the 1C simulator with `small` demo data, and the cache and
+//! ping store the environment asks for (in-process and Postgres by default).
+//!
+//! Postgres: `TEST_DATABASE_URL` names the server and an admin database (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); test databases are named
+//! `skazka_test_<run>_<random>`, `<run>` from `SKAZKA_TEST_RUN` (set by `scripts/test`, which
+//! drops whatever a killed run left behind).
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use axum::Router;
+use axum::body::Body;
+use http_body_util::BodyExt;
+use lambda_http::{Adapter, Context, LambdaEvent, Service, request::LambdaRequest};
+use onec_sim::{RunningSim, SimConfig, Simulator};
+use skazka_app::{AppState, OnecEndpoint, OnecKind, PostgresTarget};
+use skazka_config::{Config, Secret};
+use skazka_store::tokio_postgres::{self, NoTls};
+use tower::ServiceExt;
+
+pub use axum::http::{HeaderMap, StatusCode};
+
+/// The admin connection used to create and drop test databases.
+pub fn admin_config() -> tokio_postgres::Config {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    tokio_postgres::Config::from_str(&url).expect("TEST_DATABASE_URL must be a Postgres URL")
+}
+
+async fn admin_client(config: &tokio_postgres::Config) -> tokio_postgres::Client {
+    let (client, connection) = config.connect(NoTls).await.unwrap_or_else(|e| {
+        panic!("Postgres must answer at TEST_DATABASE_URL (scripts/test starts it): {e}")
+    });
+    tokio::spawn(connection);
+    client
+}
+
+/// A fresh database, dropped (with its connections) when this value is dropped.
+pub struct TestDb {
+    pub name: String,
+    pub config: tokio_postgres::Config,
+    admin: tokio_postgres::Config,
+}
+
+impl TestDb {
+    pub async fn create() -> TestDb {
+        let admin = admin_config();
+        let run = std::env::var("SKAZKA_TEST_RUN")
+            .ok()
+            .filter(|r| r.chars().all(|c| c.is_ascii_alphanumeric()))
+            .unwrap_or_else(|| "adhoc".to_owned());
+        let random = uuid::Uuid::new_v4().simple().to_string();
+        let name = format!("skazka_test_{run}_{}", &random[..12]).to_lowercase();
+        admin_client(&admin)
+            .await
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create test database");
+        let mut config = admin.clone();
+        config.dbname(&name);
+        TestDb {
+            name,
+            config,
+            admin,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let admin = self.admin.clone();
+        let name = self.name.clone();
+        // Drop may run inside a runtime: do the async work on a thread of its own.
+        let done = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let (client, connection) = admin.connect(NoTls).await?;
+                tokio::spawn(connection);
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await
+            })
+        })
+        .join();
+        if !matches!(done, Ok(Ok(()))) {
+            eprintln!("could not drop test database {}: {done:?}", self.name);
+        }
+    }
+}
+
+/// A running app for one test. Drop order: state, then the database, then the simulator.
+pub struct TestApp {
+    pub state: AppState,
+    pub db: TestDb,
+    pub sim: RunningSim,
+}
+
+/// The simulator with `small` demo data.
+pub async fn simulator() -> RunningSim {
+    Simulator::spawn(SimConfig::default())
+        .await
+        .expect("simulator starts")
+}
+
+/// The 1C endpoint of a running simulator.
+pub fn sim_endpoint(sim: &RunningSim) -> OnecEndpoint {
+    let config = SimConfig::default();
+    OnecEndpoint {
+        kind: OnecKind::Simulator,
+        url: url::Url::parse(&sim.base_url()).expect("simulator URL"),
+        user: config.user,
+        password: Secret::new(config.password),
+    }
+}
+
+/// Fresh state with the default local backends (in-process cache, pings in Postgres).
+pub async fn app() -> TestApp {
+    app_with(&[]).await
+}
+
+/// Fresh state, configured by `vars` (as environment variables would, e.g. `REDIS_URL`).
+/// Migrations are applied.
+pub async fn app_with(vars: &[(&str, &str)]) -> TestApp {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration");
+    let db = TestDb::create().await;
+    let sim = simulator().await;
+    let postgres = PostgresTarget {
+        config: db.config.clone(),
+        origin: "test database",
+    };
+    let state = AppState::init(config, sim_endpoint(&sim), postgres)
+        .await
+        .expect("state");
+    skazka_store::migrate(state.db()).await.expect("migrations");
+    TestApp { state, db, sim }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap_or(""))
+            .unwrap_or("")
+    }
+}
+
+/// GETs `path` from `router`, with `Accept: accept` when given.
+pub async fn get(router: &Router, path: &str, accept: Option<&str>) -> Reply {
+    let mut request = axum::http::Request::get(path);
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    send(router, request.body(Body::empty()).expect("request")).await
+}
+
+/// Sends any request through `router`.
+pub async fn send(router: &Router, request: axum::http::Request<Body>) -> Reply {
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// A fixture's text (`tests/fixtures/<path>`).
+pub fn fixture(path: &str) -> String {
+    let full = format!("{}/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("fixture {full}: {e}"))
+}
+
+/// Feeds an API Gateway HTTP API (v2) event through a Lambda handler exactly as the runtime does
+/// (`lambda_http`'s adapter: event JSON → `Request` → handler → API Gateway response), and
+/// returns the response event as JSON, with `body` decoded from base64 when it was encoded.
+pub async fn invoke<S>(handler: S, event_json: &str) -> serde_json::Value
+where
+    S: Service<lambda_http::Request, Response = axum::response::Response> + Send,
+    S::Future: Send + 'static,
+    S::Error: std::fmt::Debug,
+{
+    let request: LambdaRequest = serde_json::from_str(event_json).expect("an API Gateway v2 event");
+    let mut adapter = Adapter::from(handler);
+    let event = LambdaEvent::new(request, Context::default());
+    std::future::poll_fn(|cx| adapter.poll_ready(cx))
+        .await
+        .expect("ready");
+    let response = adapter.call(event).await.expect("handler");
+    let mut json = serde_json::to_value(&response).expect("response serializes");
+    if json["isBase64Encoded"] == serde_json::Value::Bool(true)
+        && let Some(encoded) = json["body"].as_str()
+    {
+        use base64::Engine;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .expect("base64 body");
+        json["body"] = serde_json::Value::String(String::from_utf8_lossy(&decoded).into_owned());
+    }
+    json
+}
+
+/// The JSON body of an invoked Lambda response.
+pub fn body_json(response: &serde_json::Value) -> serde_json::Value {
+    let body = response["body"].as_str().expect("a body");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+/// A response header of an invoked Lambda response.
+pub fn lambda_header<'a>(response: &'a serde_json::Value, name: &str) -> &'a str {
+    response["headers"][name].as_str().unwrap_or("")
+}

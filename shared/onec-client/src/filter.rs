@@ -105,6 +105,8 @@ impl fmt::Display for Literal {
             Literal::DateTime(t) => write_datetime(f, t),
             Literal::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
             // Decimal's Display never uses an exponent.
+            // `-0` would print with a sign; zero has none.
+            Literal::Number(n) if n.is_zero() => write!(f, "{}", n.abs()),
             Literal::Number(n) => write!(f, "{n}"),
         }
     }

@@ -30,6 +30,12 @@ const fn valid_static(s: &str) -> bool {
     true
 }
 
+/// Words a filter parser reads as operators or literals: a field named so would change meaning.
+const RESERVED: &[&str] = &[
+    "eq", "ne", "gt", "ge", "lt", "le", "and", "or", "not", "add", "sub", "mul", "div", "mod",
+    "true", "false", "null", "guid", "datetime", "asc", "desc",
+];
+
 impl Name {
     /// For constants: `const X: Name = Name::of("Ref_Key");` fails to compile on a bad name.
     pub const fn of(s: &'static str) -> Name {
@@ -43,7 +49,8 @@ impl Name {
             .chars()
             .next()
             .is_some_and(|c| c.is_alphabetic() || c == '_')
-            && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+            && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s));
         if ok {
             Ok(Name(Cow::Owned(s.to_owned())))
         } else {
@@ -127,7 +134,9 @@ mod tests {
     fn runtime_names_are_checked() {
         assert!(Name::parse("Номенклатура").is_ok());
         assert!(Name::parse("Ref_Key").is_ok());
-        for bad in ["", "a b", "a'b", "a/b", "x eq 1", "a,b", "1abc", "a%20"] {
+        for bad in [
+            "", "and", "NOT", "true", "a b", "a'b", "a/b", "x eq 1", "a,b", "1abc", "a%20",
+        ] {
             assert!(Name::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -28,7 +28,6 @@ pub const CLIENT_SETTLEMENTS: Name = Name::of("AccumulationRegister_Расчет
 pub const SALES_TURNOVERS: Name = Name::of("AccumulationRegister_ВыручкаИСебестоимостьПродаж");
 pub const SUPPLIER_ORDERS: Name = Name::of("Document_ЗаказПоставщику");
 pub const SUPPLIER_ORDER_LINES: Name = Name::of("Document_ЗаказПоставщику_Товары");
-pub const SUPPLIER_ORDERS_REG: Name = Name::of("AccumulationRegister_ЗаказыПоставщикам");
 pub const PARTNERS: Name = Name::of("Catalog_Партнеры");
 
 // Standard fields (English in 1C too).
@@ -120,8 +119,7 @@ pub const CANCELLED: Name = Name::of("Отменено");
 pub const OBJECT: Name = Name::of("Объект");
 pub const DEBT: Name = Name::of("ДолгBalance");
 pub const RECEIPT_DATE: Name = Name::of("ДатаПоступления");
-pub const SUPPLIER_ORDER: Name = Name::of("ЗаказПоставщику");
-pub const ORDERED: Name = Name::of("ЗаказаноBalance");
+pub const MAIN_MANAGER_KEY: Name = Name::of("ОсновнойМенеджер_Key");
 
 // Sales turnovers.
 pub const MANAGER: Name = Name::of("Менеджер");

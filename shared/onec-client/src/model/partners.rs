@@ -86,6 +86,17 @@ pub fn partners_query() -> Query {
         .select(partner_select())
 }
 
+/// §8: the clients an agent looks after (`ОсновнойМенеджер`).
+pub fn agent_partners_query(agent: Guid) -> Query {
+    Query::set(PARTNERS)
+        .filter(
+            field(DELETION_MARK)
+                .eq(false)
+                .and(field(MAIN_MANAGER_KEY).eq(agent)),
+        )
+        .select(partner_select())
+}
+
 /// §8: partners by id (a chunk).
 pub fn partners_by_ids_query(ids: &[Guid]) -> Query {
     Query::set(PARTNERS)
@@ -96,6 +107,10 @@ pub fn partners_by_ids_query(ids: &[Guid]) -> Query {
 impl OnecClient {
     pub async fn partners(&self) -> Result<Vec<Partner>, OnecError> {
         self.fetch(&partners_query()).await
+    }
+
+    pub async fn agent_partners(&self, agent: Guid) -> Result<Vec<Partner>, OnecError> {
+        self.fetch(&agent_partners_query(agent)).await
     }
 
     pub async fn partners_by_ids(&self, ids: &[Guid]) -> Result<Vec<Partner>, OnecError> {
@@ -114,6 +129,10 @@ mod tests {
         assert_wire(
             &partners_query(),
             "Catalog_Партнеры?$format=json&$filter=DeletionMark eq false and Клиент eq true&$select=Ref_Key,Description,Клиент,Поставщик,DeletionMark,КонтактнаяИнформация/Тип,КонтактнаяИнформация/Представление,КонтактнаяИнформация/Широта,КонтактнаяИнформация/Долгота",
+        );
+        assert_wire(
+            &agent_partners_query(Guid::from_static("f10f9345-f6f4-11ed-89ec-000c29dddd38")),
+            "Catalog_Партнеры?$format=json&$filter=DeletionMark eq false and ОсновнойМенеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38'&$select=Ref_Key,Description,Клиент,Поставщик,DeletionMark,КонтактнаяИнформация/Тип,КонтактнаяИнформация/Представление,КонтактнаяИнформация/Широта,КонтактнаяИнформация/Долгота",
         );
         assert_wire(
             &partners_by_ids_query(&[Guid::from_static("2b3c4d5e-6238-11ec-8f2b-54ee75d06a1b")]),

@@ -1,0 +1,396 @@
+//! Every request the portal makes (ENTITIES.md §7 and §8), through the client, against the
+//! simulator: each decodes into typed records with plausible content.
+
+mod common;
+
+use chrono::{Datelike, Duration};
+use common::{as_of, client, guid, shared};
+use futures::TryStreamExt;
+use onec_client::model::{AgentPlusProperties, OrderStatus, SalesGrouping};
+use onec_client::{Guid, metrics};
+use onec_sim::demo;
+use rust_decimal::Decimal;
+
+fn agent() -> Guid {
+    guid(demo::DEMO_AGENT)
+}
+
+#[tokio::test]
+async fn users_and_site_settings() {
+    let c = client(&shared().base);
+    let users = c.users().await.unwrap();
+    assert!(users.len() >= 3);
+    assert!(users.iter().all(|u| !u.deleted && !u.invalid));
+    let me = c.user(agent()).await.unwrap().expect("demo agent");
+    assert_eq!(me.id, agent());
+    let pw = me
+        .attribute(guid(demo::ATTR_SITE_PASSWORD))
+        .and_then(|v| v.as_text());
+    assert_eq!(pw, Some(demo::DEMO_PASSWORD));
+    let role = me
+        .attribute(guid(demo::ATTR_SITE_ROLE))
+        .and_then(|v| v.as_ref_key());
+    assert!(role.is_some());
+    assert!(
+        me.phone().is_some_and(|p| p.starts_with("+7")),
+        "{:?}",
+        me.phone()
+    );
+    assert!(c.user(Guid::EMPTY).await.unwrap().is_none());
+
+    let defs = c.attribute_defs().await.unwrap();
+    assert!(
+        defs.iter()
+            .any(|d| d.system_name.starts_with("ПарольДляВходаНаСайт"))
+    );
+    assert!(
+        defs.iter()
+            .any(|d| d.description == "АгентПлюсДокументШирота")
+    );
+    let values = c.property_values().await.unwrap();
+    assert!(
+        values
+            .iter()
+            .any(|v| v.description.starts_with("Администратор"))
+    );
+}
+
+#[tokio::test]
+async fn password_write_back_patches_the_section() {
+    // A simulator of its own: this test writes.
+    let f = common::start(common::small());
+    let c = client(&f.base);
+    let u = guid(demo::DEMO_SUPERVISOR);
+    let rows = c
+        .set_user_string_attribute(u, guid(demo::ATTR_SITE_PASSWORD), "new-pass")
+        .await
+        .unwrap();
+    assert!(rows.iter().any(|r| r.value.as_str() == Some("new-pass")));
+    let user = c.user(u).await.unwrap().unwrap();
+    let pw = user
+        .attribute(guid(demo::ATTR_SITE_PASSWORD))
+        .and_then(|v| v.as_text());
+    assert_eq!(pw, Some("new-pass"));
+}
+
+#[tokio::test]
+async fn catalogs() {
+    let c = client(&shared().base);
+    let wh = c.warehouses().await.unwrap();
+    assert!(wh.iter().any(|w| w.id == guid(demo::MAIN_WAREHOUSE)));
+    let units = c.base_units().await.unwrap();
+    assert!(
+        units
+            .iter()
+            .any(|u| u.id == guid(demo::KILOGRAM) && u.esf_code == "166")
+    );
+    assert!(
+        units
+            .iter()
+            .any(|u| u.id == guid(demo::PIECE) && u.esf_code == "796")
+    );
+    let packages = c.packages().await.unwrap();
+    let product = guid(demo::DEMO_PRODUCT);
+    let own = c.product_packages(product).await.unwrap();
+    assert!(own.iter().all(|p| {
+        packages
+            .iter()
+            .any(|q| q.id == p.id && q.product == Some(product))
+    }));
+    let products = c.products().await.unwrap();
+    assert!(products.iter().any(|p| p.id == product));
+    // Folders first (`$orderby=IsFolder desc`).
+    let first_item = products.iter().position(|p| !p.is_folder).unwrap();
+    assert!(products[first_item..].iter().all(|p| !p.is_folder));
+    assert!(products.iter().any(|p| p.weighed));
+    assert!(!c.product_files().await.unwrap().is_empty());
+    assert!(!c.product_kinds().await.unwrap().is_empty());
+    let makers = c.manufacturers().await.unwrap();
+    assert!(makers.iter().any(|m| m.id == guid(demo::DEMO_MAKER)));
+    let kinds = c.price_kinds().await.unwrap();
+    let main = kinds
+        .iter()
+        .find(|k| k.id == guid(demo::MAIN_PRICE_KIND))
+        .unwrap();
+    assert!(main.currency.as_ref().is_some_and(|c| !c.name.is_empty()));
+}
+
+#[tokio::test]
+async fn file_bytes() {
+    let c = client(&shared().base);
+    let files = c.product_files().await.unwrap();
+    let mut found = false;
+    for f in files.iter().take(5) {
+        if let Some(bytes) = c.file_data(f.id).await.unwrap() {
+            assert!(!bytes.is_empty());
+            found = true;
+        }
+    }
+    assert!(found, "no file with data among the first five");
+}
+
+#[tokio::test]
+async fn prices_and_stock() {
+    let c = client(&shared().base);
+    let kind = guid(demo::MAIN_PRICE_KIND);
+    let prices = c.prices(kind).await.unwrap();
+    assert!(prices.len() > 10);
+    assert!(
+        prices
+            .iter()
+            .all(|p| p.price > Decimal::ZERO && p.product.is_some())
+    );
+    let product = guid(demo::DEMO_PRODUCT);
+    let one = c.product_price(product, kind).await.unwrap().unwrap();
+    assert_eq!(
+        Some(&one.price),
+        prices
+            .iter()
+            .find(|p| p.product == Some(product))
+            .map(|p| &p.price)
+    );
+
+    let wh = guid(demo::MAIN_WAREHOUSE);
+    let stock = c.stock(wh).await.unwrap();
+    assert!(!stock.is_empty());
+    let total: Decimal = stock
+        .iter()
+        .filter(|s| s.product == Some(product))
+        .map(|s| s.free())
+        .sum();
+    assert_eq!(c.product_stock(product, wh).await.unwrap(), total);
+}
+
+#[tokio::test]
+async fn orders_lines_and_positions() {
+    let c = client(&shared().base);
+    let to = as_of();
+    let from = to - Duration::days(14);
+    let orders = c.orders_by_date(agent(), from, to).await.unwrap();
+    assert!(!orders.is_empty());
+    assert!(
+        orders
+            .iter()
+            .all(|o| o.date.date() >= from && o.date.date() <= to)
+    );
+    assert!(orders.iter().any(|o| o.partner.is_some()));
+    let shipped = c.orders_by_shipment(agent(), from, to).await.unwrap();
+    assert!(shipped.iter().all(|o| {
+        o.shipment_date
+            .is_some_and(|d| d.date() >= from && d.date() <= to)
+    }));
+
+    let o = &orders[0];
+    let one = c.order(o.id).await.unwrap().unwrap();
+    assert_eq!(&one, o);
+    let lines = c.order_lines(o.id).await.unwrap();
+    assert!(!lines.is_empty());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.line_number > 0 && l.product_name().is_some())
+    );
+    let _ = one.status(Some(&lines));
+    assert!(matches!(
+        one.status(Some(&lines)),
+        OrderStatus::Created | OrderStatus::Completed | OrderStatus::Cancelled
+    ));
+
+    let props = AgentPlusProperties {
+        latitude: guid(demo::ATTR_LATITUDE),
+        longitude: guid(demo::ATTR_LONGITUDE),
+        started: guid(demo::ATTR_STARTED),
+        stopped: guid(demo::ATTR_STOPPED),
+    };
+    let ids: Vec<Guid> = orders.iter().map(|o| o.id).collect();
+    let ((), stats) = metrics::scope(async {
+        let pos = c.order_positions(&ids, &props).await.unwrap();
+        assert!(!pos.is_empty());
+        for p in pos.values() {
+            if let Some((lat, lon)) = p.coordinates() {
+                assert!(
+                    (40.0..56.0).contains(&lat) && (45.0..90.0).contains(&lon),
+                    "{lat} {lon}"
+                );
+            }
+        }
+        assert!(pos.values().any(|p| p.started.is_some()));
+    })
+    .await;
+    // Chunked: one call per ≤1500-byte query, however many orders.
+    assert!(
+        stats.calls >= 1 && stats.calls as usize <= ids.len().div_ceil(5),
+        "{stats:?}"
+    );
+}
+
+#[tokio::test]
+async fn client_orders_and_partners() {
+    let c = client(&shared().base);
+    let partner = guid(demo::DEMO_CLIENT_PARTNER);
+    let to = as_of();
+    let orders = c
+        .client_orders(&[partner], to - Duration::days(60), to)
+        .await
+        .unwrap();
+    assert!(!orders.is_empty());
+    assert!(c.client_orders(&[], to, to).await.unwrap().is_empty());
+    let partners = c.partners().await.unwrap();
+    assert!(partners.iter().any(|p| p.id == partner));
+    assert!(partners.iter().any(|p| p.coordinates().is_some()));
+    let mine = c.agent_partners(agent()).await.unwrap();
+    assert!(!mine.is_empty());
+    let ids: Vec<Guid> = mine.iter().map(|p| p.id).collect();
+    let again = c.partners_by_ids(&ids).await.unwrap();
+    assert_eq!(again.len(), ids.len());
+}
+
+#[tokio::test]
+async fn sales_and_debts() {
+    let c = client(&shared().base);
+    let sale_id = guid(demo::DEMO_SALE);
+    let sale = c.sale(sale_id).await.unwrap().expect("demo sale");
+    assert!(sale.posted && sale.total > Decimal::ZERO);
+    let lines = c.sale_lines(sale_id).await.unwrap();
+    assert!(!lines.is_empty());
+    let sum: Decimal = lines.iter().map(|l| l.line.sum_with_vat).sum();
+    assert_eq!(sum.round_dp(2), sale.total.round_dp(2));
+    let debt = c.sale_debt(sale_id).await.unwrap();
+    assert!(debt >= Decimal::ZERO && debt <= sale.total);
+
+    let all = c.debts().await.unwrap();
+    assert!(!all.is_empty());
+    let ids = c.agent_sales_ids(agent()).await.unwrap();
+    assert!(ids.len() > 20, "{}", ids.len());
+    let docs = c.sales_by_ids(&ids[..40.min(ids.len())]).await.unwrap();
+    assert_eq!(docs.len(), 40.min(ids.len()));
+    assert!(
+        docs.iter()
+            .all(|d| d.counterparty.is_some() && d.partner.is_some())
+    );
+
+    let (debts, stats) = metrics::scope(c.agent_debts(agent())).await;
+    let debts = debts.unwrap();
+    assert!(!debts.is_empty());
+    assert!(debts.iter().all(|d| d.debt != Decimal::ZERO));
+    // Two list calls, then the detail chunks: bounded whatever the number of documents.
+    assert!(
+        stats.calls >= 3 && (stats.calls as usize) <= 2 + debts.len().div_ceil(5),
+        "{stats:?}"
+    );
+    assert!(stats.rows > 0 && stats.bytes > 0 && stats.errors == 0);
+}
+
+#[tokio::test]
+async fn sales_reports() {
+    let c = client(&shared().base);
+    let to = as_of();
+    let from = to.with_day(1).unwrap() - Duration::days(31);
+    for g in [
+        SalesGrouping::ByClients,
+        SalesGrouping::ByGoods,
+        SalesGrouping::ByClientsAndGoods,
+    ] {
+        let rows = c.sales_turnovers(agent(), from, to, g).await.unwrap();
+        assert!(!rows.is_empty(), "{g:?}");
+        assert!(
+            rows.windows(2).all(|w| w[0].revenue >= w[1].revenue),
+            "{g:?} not sorted"
+        );
+        let clients = !matches!(g, SalesGrouping::ByGoods);
+        let goods = !matches!(g, SalesGrouping::ByClients);
+        assert_eq!(rows.iter().all(|r| r.partner.is_some()), clients, "{g:?}");
+        assert_eq!(rows.iter().all(|r| r.product.is_some()), goods, "{g:?}");
+    }
+}
+
+#[tokio::test]
+async fn supplier_orders_and_lines() {
+    let c = client(&shared().base);
+    let orders = c
+        .supplier_orders(as_of() - Duration::days(30))
+        .await
+        .unwrap();
+    assert!(!orders.is_empty());
+    let ids: Vec<Guid> = orders.iter().map(|o| o.id).collect();
+    let lines = c.supplier_order_lines(&ids).await.unwrap();
+    assert!(lines.iter().all(|l| ids.contains(&l.order)));
+    assert!(!lines.is_empty());
+}
+
+#[tokio::test]
+async fn count_and_paging_stream() {
+    let c = client(&shared().base);
+    let to = as_of();
+    let from = to - Duration::days(90);
+    let all = c.orders_by_date(agent(), from, to).await.unwrap();
+    let (streamed, stats) = metrics::scope(async {
+        c.orders_stream(agent(), from, to, 7)
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(streamed.len(), all.len());
+    let mut a: Vec<Guid> = all.iter().map(|o| o.id).collect();
+    let mut b: Vec<Guid> = streamed.iter().map(|o| o.id).collect();
+    assert!(streamed.windows(2).all(|w| w[0].date <= w[1].date));
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert_eq!(stats.calls as usize, all.len() / 7 + 1);
+
+    let n = c
+        .count(
+            onec_client::model::names::ORDERS,
+            Some(onec_client::field(onec_client::model::names::MANAGER_KEY).eq(agent())),
+        )
+        .await
+        .unwrap();
+    assert!(n as usize >= all.len());
+}
+
+#[tokio::test]
+async fn odata_errors_are_typed() {
+    let c = client(&shared().base);
+    let q = onec_client::Query::set(onec_client::Name::parse("Catalog_Нет").unwrap());
+    match c.fetch::<serde_json::Value>(&q).await {
+        Err(onec_client::OnecError::OData {
+            status: 404,
+            message,
+            ..
+        }) => assert!(!message.is_empty()),
+        other => panic!("{other:?}"),
+    }
+    let q = onec_client::Query::set(onec_client::model::names::WAREHOUSES)
+        .select([onec_client::Name::parse("НетТакогоПоля").unwrap()]);
+    match c.fetch::<serde_json::Value>(&q).await {
+        Err(onec_client::OnecError::OData {
+            status: 400,
+            message,
+            ..
+        }) => assert!(message.contains("НетТакогоПоля")),
+        other => panic!("{other:?}"),
+    }
+    let bad = onec_client::OnecClient::new(onec_client::ClientConfig::new(
+        &shared().base,
+        "portal",
+        "wrong",
+    ))
+    .unwrap();
+    assert!(matches!(
+        bad.warehouses().await,
+        Err(onec_client::OnecError::Unauthorized)
+    ));
+}
+
+#[tokio::test]
+async fn sessions_are_reused() {
+    let f = common::start(common::small());
+    let c = client(&f.base);
+    for _ in 0..5 {
+        c.warehouses().await.unwrap();
+    }
+    assert!(c.session_id().is_some());
+    assert_eq!(f.sim.stats().sessions_started, 1);
+}

@@ -22,7 +22,12 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn time(sim: &Simulator, path: &str, params: &[(String, String)], runs: usize) -> (Duration, usize) {
+fn time(
+    sim: &Simulator,
+    path: &str,
+    params: &[(String, String)],
+    runs: usize,
+) -> (Duration, usize) {
     let mut bytes = 0;
     let samples = (0..runs)
         .map(|_| {
@@ -39,7 +44,11 @@ fn time(sim: &Simulator, path: &str, params: &[(String, String)], runs: usize) -
 
 fn main() {
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 26).expect("valid date");
-    let config = SimConfig { scale: Scale::Large, as_of: Some(as_of), ..SimConfig::default() };
+    let config = SimConfig {
+        scale: Scale::Large,
+        as_of: Some(as_of),
+        ..SimConfig::default()
+    };
     let started = Instant::now();
     let sim = Simulator::with_progress(config, &mut |share| {
         let pct = (share * 100.0) as usize;
@@ -51,14 +60,29 @@ fn main() {
         let orders = &db.table(onec_sim::schema::ORDERS).rows;
         let col = onec_sim::db::col(onec_sim::schema::ORDERS, "Товары");
         let lines: usize = orders.iter().map(|o| o[col].as_table().len()).sum();
-        (orders.len(), lines, db.table(onec_sim::schema::PRODUCTS).rows.len(), sim.demo().other_agents.len() + 1)
+        (
+            orders.len(),
+            lines,
+            db.table(onec_sim::schema::PRODUCTS).rows.len(),
+            sim.demo().other_agents.len() + 1,
+        )
     });
-    println!("large base: {products} products, {agents} agents, {orders} orders, {lines} order lines");
-    println!("generation: {generation:.2?}, peak RSS {:.0} MiB", peak_rss_mib());
+    println!(
+        "large base: {products} products, {agents} agents, {orders} orders, {lines} order lines"
+    );
+    println!(
+        "generation: {generation:.2?}, peak RSS {:.0} MiB",
+        peak_rss_mib()
+    );
 
     let agent = sim.demo().agent;
     let day = as_of - Days::days(1);
-    let p = |pairs: &[(&str, String)]| pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Vec<_>>();
+    let p = |pairs: &[(&str, String)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<Vec<_>>()
+    };
     let day_params = p(&[
         ("$format", "json".into()),
         ("$filter", format!("Менеджер_Key eq guid'{agent}' and Date ge datetime'{day}T00:00:00' and Date le datetime'{day}T23:59:59'")),
@@ -72,7 +96,11 @@ fn main() {
     );
     let month_params = p(&[
         ("$format", "json".into()),
-        ("$select", "КоличествоTurnover,СуммаВыручкиTurnover,АналитикаУчетаПоПартнерам/Партнер/Description".into()),
+        (
+            "$select",
+            "КоличествоTurnover,СуммаВыручкиTurnover,АналитикаУчетаПоПартнерам/Партнер/Description"
+                .into(),
+        ),
         ("$expand", "АналитикаУчетаПоПартнерам/Партнер".into()),
         ("$orderby", "СуммаВыручкиTurnover desc".into()),
     ]);

@@ -18,11 +18,21 @@ use crate::value::{CType, Row, Value};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Change {
-    RenameProduct { product: Uuid, name: String },
+    RenameProduct {
+        product: Uuid,
+        name: String,
+    },
     /// Sets the product's "hide on site" attribute.
-    HideProduct { product: Uuid, hidden: bool },
+    HideProduct {
+        product: Uuid,
+        hidden: bool,
+    },
     /// Posts a price-setting document for one product (main price kind unless given).
-    SetPrice { product: Uuid, price: Decimal, price_kind: Option<Uuid> },
+    SetPrice {
+        product: Uuid,
+        price: Decimal,
+        price_kind: Option<Uuid>,
+    },
     /// Posts a client order by an agent; returns its ref.
     PostOrder {
         agent: Uuid,
@@ -32,9 +42,14 @@ pub enum Change {
         shipment_date: Option<NaiveDate>,
     },
     /// Posts a sale from an order's non-cancelled lines and closes the order; returns the sale's ref.
-    PostSale { order: Uuid },
+    PostSale {
+        order: Uuid,
+    },
     /// Posts a client payment against a sale; returns the payment's ref.
-    PostPayment { sale: Uuid, amount: Decimal },
+    PostPayment {
+        sale: Uuid,
+        amount: Decimal,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -83,25 +98,39 @@ impl Simulator {
 }
 
 fn exists(db: &Db, set: &'static str, id: Uuid) -> Result<(), ChangeError> {
-    db.get(set, id).map(|_| ()).ok_or(ChangeError::NotFound(set, id))
+    db.get(set, id)
+        .map(|_| ())
+        .ok_or(ChangeError::NotFound(set, id))
 }
 
 fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
     match change {
         Change::RenameProduct { product, name } => {
             let c = col(s::PRODUCTS, "Description");
-            let row = db.get_mut(s::PRODUCTS, product).ok_or(ChangeError::NotFound(s::PRODUCTS, product))?;
+            let row = db
+                .get_mut(s::PRODUCTS, product)
+                .ok_or(ChangeError::NotFound(s::PRODUCTS, product))?;
             row[c] = Value::str(&name);
             Ok(product)
         }
         Change::HideProduct { product, hidden } => {
             let c = col(s::PRODUCTS, "ДополнительныеРеквизиты");
-            let (prop, value) = (tcol(s::PRODUCTS, "ДополнительныеРеквизиты", "Свойство"), tcol(s::PRODUCTS, "ДополнительныеРеквизиты", "Значение"));
+            let (prop, value) = (
+                tcol(s::PRODUCTS, "ДополнительныеРеквизиты", "Свойство"),
+                tcol(s::PRODUCTS, "ДополнительныеРеквизиты", "Значение"),
+            );
             let fields = demo::section_fields(s::PRODUCTS, "ДополнительныеРеквизиты");
-            let row = db.get_mut(s::PRODUCTS, product).ok_or(ChangeError::NotFound(s::PRODUCTS, product))?;
-            let Value::Table(rows) = &mut row[c] else { return Err(ChangeError::Invalid("no attributes".into())) };
+            let row = db
+                .get_mut(s::PRODUCTS, product)
+                .ok_or(ChangeError::NotFound(s::PRODUCTS, product))?;
+            let Value::Table(rows) = &mut row[c] else {
+                return Err(ChangeError::Invalid("no attributes".into()));
+            };
             let flag = Value::Composite(Box::new((CType::Boolean, Value::Bool(hidden))));
-            match rows.iter_mut().find(|r| r[prop].as_guid() == Some(demo::ATTR_HIDE_PRODUCT)) {
+            match rows
+                .iter_mut()
+                .find(|r| r[prop].as_guid() == Some(demo::ATTR_HIDE_PRODUCT))
+            {
                 Some(r) => r[value] = flag,
                 None => {
                     let n = rows.len() as i64 + 1;
@@ -116,7 +145,11 @@ fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
             }
             Ok(product)
         }
-        Change::SetPrice { product, price, price_kind } => {
+        Change::SetPrice {
+            product,
+            price,
+            price_kind,
+        } => {
             exists(db, s::PRODUCTS, product)?;
             let kind = price_kind.unwrap_or(demo::MAIN_PRICE_KIND);
             exists(db, s::PRICE_KINDS, kind)?;
@@ -130,7 +163,10 @@ fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
             let id = new_ref();
             let row = RowBuilder::of(s::PRICE_SETTINGS)
                 .set("Ref_Key", Value::Guid(id))
-                .set("Number", Value::str(&format!("КК00-{}", &id.simple().to_string()[..6])))
+                .set(
+                    "Number",
+                    Value::str(&format!("КК00-{}", &id.simple().to_string()[..6])),
+                )
                 .set("Date", now_value())
                 .set("Posted", Value::Bool(true))
                 .set("Товары", Value::Table(vec![line]))
@@ -139,7 +175,13 @@ fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
             db.post(s::PRICE_SETTINGS, id);
             Ok(id)
         }
-        Change::PostOrder { agent, partner, lines, status, shipment_date } => post_order(db, agent, partner, lines, status, shipment_date),
+        Change::PostOrder {
+            agent,
+            partner,
+            lines,
+            status,
+            shipment_date,
+        } => post_order(db, agent, partner, lines, status, shipment_date),
         Change::PostSale { order } => post_sale(db, order),
         Change::PostPayment { sale, amount } => post_payment(db, sale, amount),
     }
@@ -147,7 +189,11 @@ fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
 
 fn current_price(db: &Db, product: Uuid) -> Decimal {
     let rec = s::records_of(s::PRICES);
-    let (p, k, price) = (col(&rec, "Номенклатура"), col(&rec, "ВидЦены"), col(&rec, "Цена"));
+    let (p, k, price) = (
+        col(&rec, "Номенклатура"),
+        col(&rec, "ВидЦены"),
+        col(&rec, "Цена"),
+    );
     db.table(&rec)
         .rows
         .iter()
@@ -171,7 +217,8 @@ fn post_order(
         return Err(ChangeError::Invalid("an order needs lines".into()));
     }
     let status = status.unwrap_or_else(|| "КОтгрузке".into());
-    if !["НеСогласован", "КОбеспечению", "КОтгрузке", "Закрыт"].contains(&status.as_str()) {
+    if !["НеСогласован", "КОбеспечению", "КОтгрузке", "Закрыт"].contains(&status.as_str())
+    {
         return Err(ChangeError::Invalid(format!("unknown status {status}")));
     }
     let mut specs = Vec::new();
@@ -199,7 +246,10 @@ fn post_order(
     let id = new_ref();
     let row = RowBuilder::of(s::ORDERS)
         .set("Ref_Key", Value::Guid(id))
-        .set("Number", Value::str(&format!("КК00-{:06}", db.table(s::ORDERS).rows.len() + 1)))
+        .set(
+            "Number",
+            Value::str(&format!("КК00-{:06}", db.table(s::ORDERS).rows.len() + 1)),
+        )
         .set("Date", now_value())
         .set("Posted", Value::Bool(status != "НеСогласован"))
         .set("Менеджер", Value::Guid(agent))
@@ -220,7 +270,10 @@ fn post_order(
 }
 
 fn post_sale(db: &mut Db, order: Uuid) -> Result<Uuid, ChangeError> {
-    let o = db.get(s::ORDERS, order).cloned().ok_or(ChangeError::NotFound(s::ORDERS, order))?;
+    let o = db
+        .get(s::ORDERS, order)
+        .cloned()
+        .ok_or(ChangeError::NotFound(s::ORDERS, order))?;
     let c = |f: &str| o[col(s::ORDERS, f)].clone();
     let t = |f: &str| tcol(s::ORDERS, "Товары", f);
     let specs: Vec<LineSpec> = c("Товары")
@@ -240,15 +293,35 @@ fn post_sale(db: &mut Db, order: Uuid) -> Result<Uuid, ChangeError> {
     let id = new_ref();
     let mut b = RowBuilder::of(s::SALES)
         .set("Ref_Key", Value::Guid(id))
-        .set("Number", Value::str(&format!("КК00-{:06}", db.table(s::SALES).rows.len() + 1)))
+        .set(
+            "Number",
+            Value::str(&format!("КК00-{:06}", db.table(s::SALES).rows.len() + 1)),
+        )
         .set("Date", now_value())
         .set("Posted", Value::Bool(true))
         .set("СуммаДокумента", Value::Num(total))
         .set("ЗаказКлиента", Value::composite_ref(s::ORDERS, order))
         .set("ДатаОтгрузки", now_value())
-        .set("ДатаПлатежа", crate::db::at(crate::base_now().date() + chrono::Duration::days(14), 0, 0, 0))
+        .set(
+            "ДатаПлатежа",
+            crate::db::at(
+                crate::base_now().date() + chrono::Duration::days(14),
+                0,
+                0,
+                0,
+            ),
+        )
         .set("Товары", table);
-    for f in ["Менеджер", "Партнер", "Контрагент", "Договор", "Склад", "ФормаОплаты", "АдресДоставки", "СпособДоставки"] {
+    for f in [
+        "Менеджер",
+        "Партнер",
+        "Контрагент",
+        "Договор",
+        "Склад",
+        "ФормаОплаты",
+        "АдресДоставки",
+        "СпособДоставки",
+    ] {
         b = b.set(f, c(f));
     }
     db.insert(s::SALES, b.build());
@@ -261,7 +334,10 @@ fn post_sale(db: &mut Db, order: Uuid) -> Result<Uuid, ChangeError> {
 }
 
 fn post_payment(db: &mut Db, sale: Uuid, amount: Decimal) -> Result<Uuid, ChangeError> {
-    let d = db.get(s::SALES, sale).cloned().ok_or(ChangeError::NotFound(s::SALES, sale))?;
+    let d = db
+        .get(s::SALES, sale)
+        .cloned()
+        .ok_or(ChangeError::NotFound(s::SALES, sale))?;
     if amount <= Decimal::ZERO {
         return Err(ChangeError::Invalid("amount must be positive".into()));
     }
@@ -274,7 +350,13 @@ fn post_payment(db: &mut Db, sale: Uuid, amount: Decimal) -> Result<Uuid, Change
     let id = new_ref();
     let row = RowBuilder::of(s::CASH_RECEIPTS)
         .set("Ref_Key", Value::Guid(id))
-        .set("Number", Value::str(&format!("КК00-{:06}", db.table(s::CASH_RECEIPTS).rows.len() + 1)))
+        .set(
+            "Number",
+            Value::str(&format!(
+                "КК00-{:06}",
+                db.table(s::CASH_RECEIPTS).rows.len() + 1
+            )),
+        )
         .set("Date", now_value())
         .set("Posted", Value::Bool(true))
         .set("Партнер", d[col(s::SALES, "Партнер")].clone())
@@ -288,31 +370,52 @@ fn post_payment(db: &mut Db, sale: Uuid, amount: Decimal) -> Result<Uuid, Change
 }
 
 fn bad_body(what: &str) -> ODataError {
-    ODataError::new(StatusCode::BAD_REQUEST, "4", format!("Недопустимое значение свойства {what}"))
+    ODataError::new(
+        StatusCode::BAD_REQUEST,
+        "4",
+        format!("Недопустимое значение свойства {what}"),
+    )
 }
 
 /// Parses one JSON member into the field's value; unknown members are ignored, as 1C does.
-fn json_value(ty: &Ty, v: &serde_json::Value, type_hint: Option<&str>, name: &str) -> Result<Value> {
+fn json_value(
+    ty: &Ty,
+    v: &serde_json::Value,
+    type_hint: Option<&str>,
+    name: &str,
+) -> Result<Value> {
     use serde_json::Value as J;
     Ok(match (ty, v) {
         (Ty::Str | Ty::Enum(_), J::String(s)) => Value::str(s),
         (Ty::Bool, J::Bool(b)) => Value::Bool(*b),
-        (Ty::Double, J::Number(n)) => Value::Num(n.to_string().parse().map_err(|_| bad_body(name))?),
+        (Ty::Double, J::Number(n)) => {
+            Value::Num(n.to_string().parse().map_err(|_| bad_body(name))?)
+        }
         (Ty::Int64, J::String(s)) => Value::Int(s.parse().map_err(|_| bad_body(name))?),
         (Ty::Int64, J::Number(n)) => Value::Int(n.as_i64().ok_or_else(|| bad_body(name))?),
-        (Ty::Date, J::String(s)) => Value::Date(crate::filter::parse_datetime(s).ok_or_else(|| bad_body(name))?),
-        (Ty::Key | Ty::Ref(_), J::String(s)) => Value::Guid(crate::filter::parse_guid(s).ok_or_else(|| bad_body(name))?),
+        (Ty::Date, J::String(s)) => {
+            Value::Date(crate::filter::parse_datetime(s).ok_or_else(|| bad_body(name))?)
+        }
+        (Ty::Key | Ty::Ref(_), J::String(s)) => {
+            Value::Guid(crate::filter::parse_guid(s).ok_or_else(|| bad_body(name))?)
+        }
         (Ty::Composite, v) => {
-            let ctype = type_hint.and_then(CType::from_wire).ok_or_else(|| bad_body(&format!("{name}_Type")))?;
+            let ctype = type_hint
+                .and_then(CType::from_wire)
+                .ok_or_else(|| bad_body(&format!("{name}_Type")))?;
             let text = match v {
                 J::String(s) => s.clone(),
                 other => other.to_string(),
             };
             let inner = match &ctype {
-                CType::Entity(_) => Value::Guid(crate::filter::parse_guid(&text).ok_or_else(|| bad_body(name))?),
+                CType::Entity(_) => {
+                    Value::Guid(crate::filter::parse_guid(&text).ok_or_else(|| bad_body(name))?)
+                }
                 CType::Boolean => Value::Bool(text == "true"),
                 CType::Double => Value::Num(text.parse().map_err(|_| bad_body(name))?),
-                CType::DateTime => Value::Date(crate::filter::parse_datetime(&text).ok_or_else(|| bad_body(name))?),
+                CType::DateTime => {
+                    Value::Date(crate::filter::parse_datetime(&text).ok_or_else(|| bad_body(name))?)
+                }
                 CType::String | CType::Undefined => Value::str(&text),
             };
             Value::Composite(Box::new((ctype, inner)))
@@ -321,13 +424,19 @@ fn json_value(ty: &Ty, v: &serde_json::Value, type_hint: Option<&str>, name: &st
     })
 }
 
-fn json_row(fields: &[s::Field], obj: &serde_json::Map<String, serde_json::Value>, base: Row) -> Result<Row> {
+fn json_row(
+    fields: &[s::Field],
+    obj: &serde_json::Map<String, serde_json::Value>,
+    base: Row,
+) -> Result<Row> {
     let mut row = base;
     for (i, f) in fields.iter().enumerate() {
         if matches!(f.ty, Ty::Key) && i == 0 {
             continue;
         }
-        let Some(v) = obj.get(&f.wire_name()) else { continue };
+        let Some(v) = obj.get(&f.wire_name()) else {
+            continue;
+        };
         row[i] = match &f.ty {
             Ty::Table(row_fields) => {
                 let items = v.as_array().ok_or_else(|| bad_body(&f.name))?;
@@ -344,7 +453,9 @@ fn json_row(fields: &[s::Field], obj: &serde_json::Map<String, serde_json::Value
             }
             Ty::Binary => continue,
             ty => {
-                let hint = obj.get(&format!("{}_Type", f.name)).and_then(|t| t.as_str());
+                let hint = obj
+                    .get(&format!("{}_Type", f.name))
+                    .and_then(|t| t.as_str());
                 json_value(ty, v, hint, &f.name)?
             }
         };
@@ -355,19 +466,40 @@ fn json_row(fields: &[s::Field], obj: &serde_json::Map<String, serde_json::Value
 fn patch(db: &mut Db, path: &str, body: &[u8]) -> Result<String> {
     let (name, key) = crate::url::name_and_args(path.trim_matches('/'))?;
     let schema = Schema::get();
-    let ty = &schema.sets[schema.index(name).ok_or_else(|| ODataError::unknown_set(name))?];
-    let key = key.ok_or_else(|| ODataError::new(StatusCode::METHOD_NOT_ALLOWED, "19", "PATCH требует ключ сущности"))?;
+    let ty = &schema.sets[schema
+        .index(name)
+        .ok_or_else(|| ODataError::unknown_set(name))?];
+    let key = key.ok_or_else(|| {
+        ODataError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "19",
+            "PATCH требует ключ сущности",
+        )
+    })?;
     if !ty.has_key() {
-        return Err(ODataError::new(StatusCode::METHOD_NOT_ALLOWED, "19", "Метод HTTP не поддерживается для этого ресурса"));
+        return Err(ODataError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "19",
+            "Метод HTTP не поддерживается для этого ресурса",
+        ));
     }
     let key = key.trim_start_matches("Ref_Key=");
     let id = match crate::query::parse_filter(key, "key") {
         Ok(crate::filter::Expr::Literal(crate::filter::Literal::Guid(g))) => g,
-        _ => return Err(ODataError::new(StatusCode::BAD_REQUEST, "6", format!("Неверный ключ сущности: {key}"))),
+        _ => {
+            return Err(ODataError::new(
+                StatusCode::BAD_REQUEST,
+                "6",
+                format!("Неверный ключ сущности: {key}"),
+            ));
+        }
     };
-    let obj: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(body).map_err(|_| ODataError::new(StatusCode::BAD_REQUEST, "2", "Неверный формат запроса"))?;
-    let current = db.get(&ty.name, id).cloned().ok_or_else(ODataError::not_found)?;
+    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body)
+        .map_err(|_| ODataError::new(StatusCode::BAD_REQUEST, "2", "Неверный формат запроса"))?;
+    let current = db
+        .get(&ty.name, id)
+        .cloned()
+        .ok_or_else(ODataError::not_found)?;
     let updated = json_row(&ty.fields, &obj, current)?;
     let row = db.get_mut(&ty.name, id).ok_or_else(ODataError::not_found)?;
     let version = row[1].clone();
@@ -376,12 +508,28 @@ fn patch(db: &mut Db, path: &str, body: &[u8]) -> Result<String> {
     if ty.is_document() {
         db.post(&ty.name, id);
     }
-    let row = db.get(&ty.name, id).cloned().ok_or_else(ODataError::not_found)?;
+    let row = db
+        .get(&ty.name, id)
+        .cloned()
+        .ok_or_else(ODataError::not_found)?;
     let mut r = Renderer::new(db);
     r.out.push_str("{\"odata.metadata\":");
-    crate::value::write_json_str(&mut r.out, &format!("{}$metadata#{}/@Element", crate::server::ROOT, ty.name));
+    crate::value::write_json_str(
+        &mut r.out,
+        &format!("{}$metadata#{}/@Element", crate::server::ROOT, ty.name),
+    );
     let mut first = false;
-    r.members(&ty.fields, &row, &Sel::everything(), &Exp::default(), Some(&SelfLink { set: &ty.name, key: id }), &mut first);
+    r.members(
+        &ty.fields,
+        &row,
+        &Sel::everything(),
+        &Exp::default(),
+        Some(&SelfLink {
+            set: &ty.name,
+            key: id,
+        }),
+        &mut first,
+    );
     r.out.push('}');
     Ok(r.out)
 }

@@ -66,7 +66,10 @@ pub struct RowBuilder<'a> {
 
 impl<'a> RowBuilder<'a> {
     pub fn new(fields: &'a [s::Field]) -> Self {
-        RowBuilder { fields, row: fields.iter().map(|f| empty_of(&f.ty)).collect() }
+        RowBuilder {
+            fields,
+            row: fields.iter().map(|f| empty_of(&f.ty)).collect(),
+        }
     }
 
     pub fn of(set: &str) -> RowBuilder<'static> {
@@ -90,14 +93,20 @@ impl<'a> RowBuilder<'a> {
 
 /// Position of a field in a set's rows (panics on a schema typo: these names are constants).
 pub fn col(set: &str, field: &str) -> usize {
-    Schema::get().set(set).field(field).unwrap_or_else(|| panic!("no field {set}.{field}"))
+    Schema::get()
+        .set(set)
+        .field(field)
+        .unwrap_or_else(|| panic!("no field {set}.{field}"))
 }
 
 /// Position of a field in a tabular section's rows.
 pub fn tcol(set: &str, section: &str, field: &str) -> usize {
     let ty = &Schema::get().set(set).fields[col(set, section)].ty;
     match ty {
-        Ty::Table(fields) => fields.iter().position(|f| f.name == field).expect("section field"),
+        Ty::Table(fields) => fields
+            .iter()
+            .position(|f| f.name == field)
+            .expect("section field"),
         _ => panic!("{section} is not a tabular section"),
     }
 }
@@ -167,7 +176,9 @@ impl Db {
         if !self.bulk {
             self.unpost_records(set, id);
         }
-        let Some(doc) = self.get(set, id).cloned() else { return };
+        let Some(doc) = self.get(set, id).cloned() else {
+            return;
+        };
         let ty = Schema::get().set(set);
         let posted = doc[col(set, "Posted")].as_bool() && !doc[col(set, "DeletionMark")].as_bool();
         if !posted {
@@ -228,15 +239,24 @@ impl Db {
     }
 
     pub fn partner_key(&self, partner: Uuid, counterparty: Uuid, contract: Uuid) -> Uuid {
-        self.partner_keys.get(&(partner, counterparty, contract)).copied().unwrap_or_default()
+        self.partner_keys
+            .get(&(partner, counterparty, contract))
+            .copied()
+            .unwrap_or_default()
     }
 
     pub fn product_key(&self, product: Uuid, warehouse: Uuid) -> Uuid {
-        self.product_keys.get(&(product, warehouse)).copied().unwrap_or_default()
+        self.product_keys
+            .get(&(product, warehouse))
+            .copied()
+            .unwrap_or_default()
     }
 
     fn order_records(&self, _ty: &EntityType, doc: &Row) -> Records {
-        let status = doc[col(s::ORDERS, "Статус")].as_str().unwrap_or_default().to_string();
+        let status = doc[col(s::ORDERS, "Статус")]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let resource = match status.as_str() {
             "КОтгрузке" => "ВРезервеСоСклада",
             "КОбеспечению" => "ВРезервеПодЗаказ",
@@ -271,7 +291,11 @@ impl Db {
         let t = |f: &str| tcol(s::SALES, "Товары", f);
         let guid = |v: Value| v.as_guid().unwrap_or_default();
         let warehouse = guid(c("Склад"));
-        let pkey = self.partner_key(guid(c("Партнер")), guid(c("Контрагент")), guid(c("Договор")));
+        let pkey = self.partner_key(
+            guid(c("Партнер")),
+            guid(c("Контрагент")),
+            guid(c("Договор")),
+        );
         let mut out: Records = Vec::new();
         for l in c("Товары").as_table() {
             let product = l[t("Номенклатура")].clone();
@@ -296,10 +320,19 @@ impl Db {
                     ),
                     ("Количество", l[t("Количество")].clone()),
                     ("СуммаВыручки", Value::Num(amount)),
-                    ("СуммаВыручкиБезНДС", Value::Num(amount - l[t("СуммаНДС")].as_num())),
+                    (
+                        "СуммаВыручкиБезНДС",
+                        Value::Num(amount - l[t("СуммаНДС")].as_num()),
+                    ),
                     ("СуммаРучнойСкидки", l[t("СуммаРучнойСкидки")].clone()),
-                    ("СуммаАвтоматическойСкидки", l[t("СуммаАвтоматическойСкидки")].clone()),
-                    ("Стоимость", Value::Num((amount * Decimal::new(78, 2)).round_dp(2))),
+                    (
+                        "СуммаАвтоматическойСкидки",
+                        l[t("СуммаАвтоматическойСкидки")].clone(),
+                    ),
+                    (
+                        "Стоимость",
+                        Value::Num((amount * Decimal::new(78, 2)).round_dp(2)),
+                    ),
                 ],
             ));
         }
@@ -307,7 +340,10 @@ impl Db {
             s::SETTLEMENTS,
             vec![
                 ("RecordType", Value::str("Receipt")),
-                ("ЗаказКлиента", Value::composite_ref(s::SALES, guid(c("Ref_Key")))),
+                (
+                    "ЗаказКлиента",
+                    Value::composite_ref(s::SALES, guid(c("Ref_Key"))),
+                ),
                 ("АналитикаУчетаПоПартнерам", Value::Guid(pkey)),
                 ("Долг", c("СуммаДокумента")),
             ],
@@ -316,8 +352,10 @@ impl Db {
     }
 
     fn payment_records(&self, set: &str, doc: &Row) -> Records {
-        let (object, amount) =
-            (tcol(set, "РасшифровкаПлатежа", "ОбъектРасчетов"), tcol(set, "РасшифровкаПлатежа", "Сумма"));
+        let (object, amount) = (
+            tcol(set, "РасшифровкаПлатежа", "ОбъектРасчетов"),
+            tcol(set, "РасшифровкаПлатежа", "Сумма"),
+        );
         doc[col(set, "РасшифровкаПлатежа")]
             .as_table()
             .iter()
@@ -347,7 +385,10 @@ type Records = Vec<(&'static str, Vec<(&'static str, Value)>)>;
 
 fn purchase_records(doc: &Row) -> Records {
     let warehouse = doc[col(s::PURCHASES, "Склад")].clone();
-    let (product, qty) = (tcol(s::PURCHASES, "Товары", "Номенклатура"), tcol(s::PURCHASES, "Товары", "Количество"));
+    let (product, qty) = (
+        tcol(s::PURCHASES, "Товары", "Номенклатура"),
+        tcol(s::PURCHASES, "Товары", "Количество"),
+    );
     doc[col(s::PURCHASES, "Товары")]
         .as_table()
         .iter()

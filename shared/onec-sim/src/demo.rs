@@ -73,10 +73,20 @@ struct Size {
 impl Scale {
     fn size(self) -> Size {
         match self {
-            Scale::Small => Size { agents: 6, clients_per_agent: 12, products: 240, orders_per_day: (1, 3), lines: (1, 7) },
-            Scale::Large => {
-                Size { agents: 300, clients_per_agent: 40, products: 20_000, orders_per_day: (2, 5), lines: (2, 7) }
-            }
+            Scale::Small => Size {
+                agents: 6,
+                clients_per_agent: 12,
+                products: 240,
+                orders_per_day: (1, 3),
+                lines: (1, 7),
+            },
+            Scale::Large => Size {
+                agents: 300,
+                clients_per_agent: 40,
+                products: 20_000,
+                orders_per_day: (2, 5),
+                lines: (2, 7),
+            },
         }
     }
 }
@@ -127,28 +137,145 @@ struct Agent {
 const KOKSHETAU: (f64, f64) = (53.2833, 69.3833);
 const ASTANA: (f64, f64) = (51.1694, 71.4491);
 const STREETS: &[&str] = &[
-    "ул. Абая", "ул. Ауельбекова", "ул. Горького", "пр. Назарбаева", "ул. Куйбышева", "ул. Сатпаева", "ул. Кенесары",
-    "ул. Момышулы", "ул. Валиханова", "ул. Ермекова", "пр. Абылай хана", "ул. Байтурсынова",
+    "ул. Абая",
+    "ул. Ауельбекова",
+    "ул. Горького",
+    "пр. Назарбаева",
+    "ул. Куйбышева",
+    "ул. Сатпаева",
+    "ул. Кенесары",
+    "ул. Момышулы",
+    "ул. Валиханова",
+    "ул. Ермекова",
+    "пр. Абылай хана",
+    "ул. Байтурсынова",
 ];
 const SURNAMES: &[&str] = &[
-    "Сапарова", "Жумабеков", "Ахметов", "Ким", "Иванова", "Нурланов", "Сулейменова", "Касымов", "Петренко", "Омарова",
-    "Байжанов", "Смагулова", "Ермеков", "Токтарова", "Абдрахманов", "Мусина",
+    "Сапарова",
+    "Жумабеков",
+    "Ахметов",
+    "Ким",
+    "Иванова",
+    "Нурланов",
+    "Сулейменова",
+    "Касымов",
+    "Петренко",
+    "Омарова",
+    "Байжанов",
+    "Смагулова",
+    "Ермеков",
+    "Токтарова",
+    "Абдрахманов",
+    "Мусина",
 ];
-const FIRST_NAMES: &[&str] =
-    &["Арман", "Айгерим", "Ерлан", "Гульнара", "Данияр", "Светлана", "Асель", "Марат", "Елена", "Нуржан", "Динара", "Сергей"];
+const FIRST_NAMES: &[&str] = &[
+    "Арман",
+    "Айгерим",
+    "Ерлан",
+    "Гульнара",
+    "Данияр",
+    "Светлана",
+    "Асель",
+    "Марат",
+    "Елена",
+    "Нуржан",
+    "Динара",
+    "Сергей",
+];
 const SHOPS: &[&str] = &[
-    "Береке", "Айгерим", "Достар", "Жулдыз", "Магнум Экспресс", "Арай", "Нұр", "Алтын", "Лидер", "Семейный", "Бахыт", "Шапагат",
+    "Береке",
+    "Айгерим",
+    "Достар",
+    "Жулдыз",
+    "Магнум Экспресс",
+    "Арай",
+    "Нұр",
+    "Алтын",
+    "Лидер",
+    "Семейный",
+    "Бахыт",
+    "Шапагат",
 ];
 const CATEGORIES: &[(&str, &[&str], bool)] = &[
-    ("Колбасные изделия", &["Сосиски молочные", "Колбаса докторская", "Сардельки говяжьи", "Колбаса сервелат", "Ветчина куриная"], true),
-    ("Молочная продукция", &["Молоко 3,2%", "Кефир 2,5%", "Сметана 20%", "Творог 9%", "Масло сливочное 72,5%", "Йогурт клубничный"], false),
-    ("Бакалея", &["Мука высший сорт", "Сахар-песок", "Рис длиннозерный", "Гречка ядрица", "Макароны перья", "Масло подсолнечное"], false),
-    ("Напитки", &["Сок яблочный", "Вода минеральная", "Чай чёрный листовой", "Компот вишнёвый", "Лимонад Тархун"], false),
-    ("Кондитерские изделия", &["Печенье овсяное", "Конфеты Казахстанские", "Шоколад молочный", "Вафли сливочные", "Пряники мятные"], true),
-    ("Замороженные продукты", &["Пельмени домашние", "Манты с говядиной", "Вареники с картофелем", "Котлеты куриные"], true),
+    (
+        "Колбасные изделия",
+        &[
+            "Сосиски молочные",
+            "Колбаса докторская",
+            "Сардельки говяжьи",
+            "Колбаса сервелат",
+            "Ветчина куриная",
+        ],
+        true,
+    ),
+    (
+        "Молочная продукция",
+        &[
+            "Молоко 3,2%",
+            "Кефир 2,5%",
+            "Сметана 20%",
+            "Творог 9%",
+            "Масло сливочное 72,5%",
+            "Йогурт клубничный",
+        ],
+        false,
+    ),
+    (
+        "Бакалея",
+        &[
+            "Мука высший сорт",
+            "Сахар-песок",
+            "Рис длиннозерный",
+            "Гречка ядрица",
+            "Макароны перья",
+            "Масло подсолнечное",
+        ],
+        false,
+    ),
+    (
+        "Напитки",
+        &[
+            "Сок яблочный",
+            "Вода минеральная",
+            "Чай чёрный листовой",
+            "Компот вишнёвый",
+            "Лимонад Тархун",
+        ],
+        false,
+    ),
+    (
+        "Кондитерские изделия",
+        &[
+            "Печенье овсяное",
+            "Конфеты Казахстанские",
+            "Шоколад молочный",
+            "Вафли сливочные",
+            "Пряники мятные",
+        ],
+        true,
+    ),
+    (
+        "Замороженные продукты",
+        &[
+            "Пельмени домашние",
+            "Манты с говядиной",
+            "Вареники с картофелем",
+            "Котлеты куриные",
+        ],
+        true,
+    ),
 ];
 const MAKERS: &[&str] = &[
-    "Мясной двор", "Кокшетау Сут", "Food Master", "Рахат", "Баян Сулу", "Alel Agro", "Ажар", "Астана Нан", "Айналайын", "Шин-Лайн",
+    "Мясной двор",
+    "Кокшетау Сут",
+    "Food Master",
+    "Рахат",
+    "Баян Сулу",
+    "Alel Agro",
+    "Ажар",
+    "Астана Нан",
+    "Айналайын",
+    "Шин-Лайн",
 ];
 
 fn round2(d: Decimal) -> Decimal {
@@ -173,7 +300,11 @@ impl Gen {
         let c: u16 = 0x11e0 | self.rng.random_range(0..16u16);
         let d: u16 = 0x8000 | self.rng.random_range(0..0x3fffu16);
         self.seq += 1;
-        Uuid::parse_str(&format!("{a:08x}-{b:04x}-{c:04x}-{d:04x}-000c29{:06x}", self.seq & 0xff_ffff)).expect("valid")
+        Uuid::parse_str(&format!(
+            "{a:08x}-{b:04x}-{c:04x}-{d:04x}-000c29{:06x}",
+            self.seq & 0xff_ffff
+        ))
+        .expect("valid")
     }
 
     fn number(&mut self, set: &'static str, prefix: &str) -> Value {
@@ -198,8 +329,14 @@ impl Gen {
         self.db.insert(set, b.build());
     }
 
-    fn attributes(&self, set: &str, owner: Option<Uuid>, attrs: Vec<(Uuid, CType, Value)>) -> Value {
-        let fields = match &s::Schema::get().set(set).fields[col(set, "ДополнительныеРеквизиты")].ty {
+    fn attributes(
+        &self,
+        set: &str,
+        owner: Option<Uuid>,
+        attrs: Vec<(Uuid, CType, Value)>,
+    ) -> Value {
+        let fields = match &s::Schema::get().set(set).fields[col(set, "ДополнительныеРеквизиты")].ty
+        {
             s::Ty::Table(f) => f.clone(),
             _ => unreachable!("schema declares a table"),
         };
@@ -219,8 +356,12 @@ impl Gen {
     }
 }
 
-fn contact_rows(set: &str, items: Vec<(&str, String, Option<(f64, f64)>)>) -> Value {
-    let fields = match &s::Schema::get().set(set).fields[col(set, "КонтактнаяИнформация")].ty {
+/// A contact-information row: kind, text as typed, optional coordinates.
+type Contact<'a> = (&'a str, String, Option<(f64, f64)>);
+
+fn contact_rows(set: &str, items: Vec<Contact>) -> Value {
+    let fields = match &s::Schema::get().set(set).fields[col(set, "КонтактнаяИнформация")].ty
+    {
         s::Ty::Table(f) => f.clone(),
         _ => unreachable!("schema declares a table"),
     };
@@ -234,7 +375,9 @@ fn contact_rows(set: &str, items: Vec<(&str, String, Option<(f64, f64)>)>) -> Va
                     .set("Тип", Value::str(kind))
                     .set("Представление", Value::str(&text));
                 if let Some((lat, lon)) = coords {
-                    b = b.set("Широта", Value::Num(dec(lat))).set("Долгота", Value::Num(dec(lon)));
+                    b = b
+                        .set("Широта", Value::Num(dec(lat)))
+                        .set("Долгота", Value::Num(dec(lon)));
                 }
                 b.build()
             })
@@ -243,8 +386,19 @@ fn contact_rows(set: &str, items: Vec<(&str, String, Option<(f64, f64)>)>) -> Va
 }
 
 /// Generates the whole base. `progress` is called with a share done (0.0–1.0) while documents are made.
-pub fn generate(scale: Scale, seed: u64, as_of: NaiveDate, progress: &mut dyn FnMut(f64)) -> (Db, DemoIds) {
-    let mut generator = Gen { rng: ChaCha8Rng::seed_from_u64(seed), db: Db::default(), as_of, seq: 0, numbers: HashMap::new() };
+pub fn generate(
+    scale: Scale,
+    seed: u64,
+    as_of: NaiveDate,
+    progress: &mut dyn FnMut(f64),
+) -> (Db, DemoIds) {
+    let mut generator = Gen {
+        rng: ChaCha8Rng::seed_from_u64(seed),
+        db: Db::default(),
+        as_of,
+        seq: 0,
+        numbers: HashMap::new(),
+    };
     generator.db.bulk = true;
     let size = scale.size();
     generator.reference_data();
@@ -262,7 +416,11 @@ pub fn generate(scale: Scale, seed: u64, as_of: NaiveDate, progress: &mut dyn Fn
         supervisor: DEMO_SUPERVISOR,
         admin: DEMO_ADMIN,
         client_partner: DEMO_CLIENT_PARTNER,
-        other_agents: agents.iter().map(|a| a.id).filter(|id| *id != DEMO_AGENT).collect(),
+        other_agents: agents
+            .iter()
+            .map(|a| a.id)
+            .filter(|id| *id != DEMO_AGENT)
+            .collect(),
         main_warehouse: MAIN_WAREHOUSE,
         main_price_kind: MAIN_PRICE_KIND,
         product: DEMO_PRODUCT,
@@ -273,7 +431,14 @@ pub fn generate(scale: Scale, seed: u64, as_of: NaiveDate, progress: &mut dyn Fn
 impl Gen {
     fn reference_data(&mut self) {
         let folder = self.guid();
-        self.catalog(s::WAREHOUSES, folder, vec![("IsFolder", Value::Bool(true)), ("Description", Value::str("Склады"))]);
+        self.catalog(
+            s::WAREHOUSES,
+            folder,
+            vec![
+                ("IsFolder", Value::Bool(true)),
+                ("Description", Value::str("Склады")),
+            ],
+        );
         for (id, name, code) in [
             (MAIN_WAREHOUSE, "Основной склад (Кокшетау)", "000000001"),
             (ASTANA_WAREHOUSE, "Склад Астана", "000000002"),
@@ -281,19 +446,40 @@ impl Gen {
             self.catalog(
                 s::WAREHOUSES,
                 id,
-                vec![("Parent", Value::Guid(folder)), ("Code", Value::str(code)), ("Description", Value::str(name))],
+                vec![
+                    ("Parent", Value::Guid(folder)),
+                    ("Code", Value::str(code)),
+                    ("Description", Value::str(name)),
+                ],
             );
         }
         let old = self.guid();
-        self.catalog(s::WAREHOUSES, old, vec![("DeletionMark", Value::Bool(true)), ("Description", Value::str("Склад (старый)"))]);
-        self.catalog(s::CURRENCIES, KZT, vec![("Code", Value::str("398")), ("Description", Value::str("KZT"))]);
+        self.catalog(
+            s::WAREHOUSES,
+            old,
+            vec![
+                ("DeletionMark", Value::Bool(true)),
+                ("Description", Value::str("Склад (старый)")),
+            ],
+        );
+        self.catalog(
+            s::CURRENCIES,
+            KZT,
+            vec![
+                ("Code", Value::str("398")),
+                ("Description", Value::str("KZT")),
+            ],
+        );
         let base_owner = self.guid();
         for (id, name, code) in [(KILOGRAM, "кг", "166"), (PIECE, "шт", "796")] {
             self.catalog(
                 s::UNITS,
                 id,
                 vec![
-                    ("Owner", Value::composite_ref("Catalog_НаборыУпаковок", base_owner)),
+                    (
+                        "Owner",
+                        Value::composite_ref("Catalog_НаборыУпаковок", base_owner),
+                    ),
                     ("Description", Value::str(name)),
                     ("Вес", Value::num(if code == "166" { 1 } else { 0 })),
                     ("Числитель", Value::num(1)),
@@ -323,34 +509,105 @@ impl Gen {
             );
         }
         let props: [(Uuid, &str, &str, bool); 10] = [
-            (ATTR_SHOW_MAKER, "Показывать торговым агентам", "ПоказыватьТорговымАгентам", true),
-            (ATTR_HIDE_PRODUCT, "Скрывать товар на сайте", "СкрыватьТоварНаСайте", true),
-            (ATTR_MINIMUM_WEIGHT, "Обязательная кратность", "ОбязательнаяКратность", true),
-            (ATTR_SHOW_ON_SITE, "Показывать на сайте сверки заказов", "ПоказыватьНаСайтеСверкиЗаказов", true),
-            (ATTR_SITE_PASSWORD, "Пароль для входа на сайт", "ПарольДляВходаНаСайт", true),
+            (
+                ATTR_SHOW_MAKER,
+                "Показывать торговым агентам",
+                "ПоказыватьТорговымАгентам",
+                true,
+            ),
+            (
+                ATTR_HIDE_PRODUCT,
+                "Скрывать товар на сайте",
+                "СкрыватьТоварНаСайте",
+                true,
+            ),
+            (
+                ATTR_MINIMUM_WEIGHT,
+                "Обязательная кратность",
+                "ОбязательнаяКратность",
+                true,
+            ),
+            (
+                ATTR_SHOW_ON_SITE,
+                "Показывать на сайте сверки заказов",
+                "ПоказыватьНаСайтеСверкиЗаказов",
+                true,
+            ),
+            (
+                ATTR_SITE_PASSWORD,
+                "Пароль для входа на сайт",
+                "ПарольДляВходаНаСайт",
+                true,
+            ),
             (ATTR_SITE_ROLE, "Роль на сайте", "РольНаСайте", true),
-            (ATTR_LATITUDE, "АгентПлюсДокументШирота", "АгентПлюсДокументШирота", false),
-            (ATTR_LONGITUDE, "АгентПлюсДокументДолгота", "АгентПлюсДокументДолгота", false),
-            (ATTR_STARTED, "АгентПлюсДокументВремяНачала", "АгентПлюсДокументВремяНачала", false),
-            (ATTR_STOPPED, "АгентПлюсДокументВремяОкончания", "АгентПлюсДокументВремяОкончания", false),
+            (
+                ATTR_LATITUDE,
+                "АгентПлюсДокументШирота",
+                "АгентПлюсДокументШирота",
+                false,
+            ),
+            (
+                ATTR_LONGITUDE,
+                "АгентПлюсДокументДолгота",
+                "АгентПлюсДокументДолгота",
+                false,
+            ),
+            (
+                ATTR_STARTED,
+                "АгентПлюсДокументВремяНачала",
+                "АгентПлюсДокументВремяНачала",
+                false,
+            ),
+            (
+                ATTR_STOPPED,
+                "АгентПлюсДокументВремяОкончания",
+                "АгентПлюсДокументВремяОкончания",
+                false,
+            ),
         ];
         for (id, title, name, suffixed) in props {
             // BSP appends a suffix to the system name of attributes made in the base.
-            let system = if suffixed { format!("{name}_{}", &id.simple().to_string()[..8]) } else { name.to_string() };
+            let system = if suffixed {
+                format!("{name}_{}", &id.simple().to_string()[..8])
+            } else {
+                name.to_string()
+            };
             self.catalog(
                 s::CHART_PROPS,
                 id,
-                vec![("Description", Value::str(title)), ("Имя", Value::str(&system)), ("Заголовок", Value::str(title))],
+                vec![
+                    ("Description", Value::str(title)),
+                    ("Имя", Value::str(&system)),
+                    ("Заголовок", Value::str(title)),
+                ],
             );
         }
-        for (id, name) in [(ROLE_USER, "Пользователь"), (ROLE_MANAGER, "Менеджер"), (ROLE_ADMIN, "Администратор")] {
-            self.catalog(s::PROP_VALUES, id, vec![("Owner", Value::Guid(ATTR_SITE_ROLE)), ("Description", Value::str(name))]);
+        for (id, name) in [
+            (ROLE_USER, "Пользователь"),
+            (ROLE_MANAGER, "Менеджер"),
+            (ROLE_ADMIN, "Администратор"),
+        ] {
+            self.catalog(
+                s::PROP_VALUES,
+                id,
+                vec![
+                    ("Owner", Value::Guid(ATTR_SITE_ROLE)),
+                    ("Description", Value::str(name)),
+                ],
+            );
         }
     }
 
     fn products(&mut self, count: usize) -> Vec<Product> {
         let kinds_folder = self.guid();
-        self.catalog(s::KINDS, kinds_folder, vec![("IsFolder", Value::Bool(true)), ("Description", Value::str("Продукты питания"))]);
+        self.catalog(
+            s::KINDS,
+            kinds_folder,
+            vec![
+                ("IsFolder", Value::Bool(true)),
+                ("Description", Value::str("Продукты питания")),
+            ],
+        );
         let mut makers = vec![DEMO_MAKER];
         for (i, name) in MAKERS.iter().enumerate() {
             let id = if i == 0 { DEMO_MAKER } else { self.guid() };
@@ -367,7 +624,11 @@ impl Gen {
             self.catalog(
                 s::KINDS,
                 kind,
-                vec![("Parent", Value::Guid(kinds_folder)), ("Description", Value::str(category)), ("Описание", Value::str(""))],
+                vec![
+                    ("Parent", Value::Guid(kinds_folder)),
+                    ("Description", Value::str(category)),
+                    ("Описание", Value::str("")),
+                ],
             );
             let folder = self.guid();
             code += 1;
@@ -383,23 +644,38 @@ impl Gen {
                 ],
             );
             for k in 0..per_category.min(count - out.len()) {
-                let id = if ci == 0 && k == 0 { DEMO_PRODUCT } else { self.guid() };
+                let id = if ci == 0 && k == 0 {
+                    DEMO_PRODUCT
+                } else {
+                    self.guid()
+                };
                 let base = names[k % names.len()];
                 let maker_i = (k / names.len() + ci) % makers.len();
                 let weight = *weight_kind && self.chance(0.5);
                 let name = match (ci == 0 && k == 0, weight, k / names.len()) {
                     (true, _, _) => "Сосиски молочные 1 кг".to_string(),
                     (_, true, 0) => format!("{base}, весовой"),
-                    (_, false, 0) => format!("{base} {}", self.pick(&["500 г", "1 л", "1 кг", "400 г", "250 г"])),
+                    (_, false, 0) => format!(
+                        "{base} {}",
+                        self.pick(&["500 г", "1 л", "1 кг", "400 г", "250 г"])
+                    ),
                     (_, _, n) => format!("{base} {} №{n}", MAKERS[maker_i]),
                 };
                 // Some products have no manufacturer at all (empty reference).
-                let maker = if self.chance(0.08) { Uuid::nil() } else { makers[maker_i] };
+                let maker = if self.chance(0.08) {
+                    Uuid::nil()
+                } else {
+                    makers[maker_i]
+                };
                 code += 1;
                 let deleted = self.chance(0.01);
                 let hidden = self.chance(0.03);
                 let unit = if weight { KILOGRAM } else { PIECE };
-                let min_weight = if weight { dec(*self.pick(&[0.5, 1.0, 2.5])) } else { Decimal::ZERO };
+                let min_weight = if weight {
+                    dec(*self.pick(&[0.5, 1.0, 2.5]))
+                } else {
+                    Decimal::ZERO
+                };
                 let attrs = self.attributes(
                     s::PRODUCTS,
                     Some(id),
@@ -416,7 +692,10 @@ impl Gen {
                         ("Parent", Value::Guid(folder)),
                         ("Code", Value::str(&format!("00-{code:08}"))),
                         ("Description", Value::str(&name)),
-                        ("Описание", Value::str(&format!("{name}. Производитель: {}.", MAKERS[maker_i]))),
+                        (
+                            "Описание",
+                            Value::str(&format!("{name}. Производитель: {}.", MAKERS[maker_i])),
+                        ),
                         ("ВесИспользовать", Value::Bool(weight)),
                         ("ВидНоменклатуры", Value::Guid(kind)),
                         ("ЕдиницаИзмерения", Value::Guid(unit)),
@@ -442,8 +721,14 @@ impl Gen {
                     self.db.product_keys.insert((id, warehouse), key);
                 }
                 if !deleted {
-                    let base_price = Decimal::from(self.rng.random_range(150..6000)) * Decimal::from(if weight { 2 } else { 1 });
-                    out.push(Product { id, weight, base_price, unit });
+                    let base_price = Decimal::from(self.rng.random_range(150..6000))
+                        * Decimal::from(if weight { 2 } else { 1 });
+                    out.push(Product {
+                        id,
+                        weight,
+                        base_price,
+                        unit,
+                    });
                 }
             }
         }
@@ -451,7 +736,9 @@ impl Gen {
     }
 
     fn packages(&mut self, product: Uuid, weight: bool, name: &str) {
-        let (desc, n, w) = if weight { ("мешок 10 кг".to_string(), 10, 10.0) } else {
+        let (desc, n, w) = if weight {
+            ("мешок 10 кг".to_string(), 10, 10.0)
+        } else {
             let n = *self.pick(&[6, 10, 12, 20, 24]);
             (format!("коробка {n} шт"), n, 0.5 * n as f64)
         };
@@ -471,7 +758,9 @@ impl Gen {
     }
 
     fn image(&mut self, product: Uuid, name: &str, category: usize) {
-        let colours = ["#d9534f", "#5bc0de", "#f0ad4e", "#5cb85c", "#8e6bbf", "#4a7fb5"];
+        let colours = [
+            "#d9534f", "#5bc0de", "#f0ad4e", "#5cb85c", "#8e6bbf", "#4a7fb5",
+        ];
         let initial: String = name.chars().take(2).collect();
         let svg = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" height=\"240\" viewBox=\"0 0 240 240\"><rect width=\"240\" height=\"240\" rx=\"24\" fill=\"{}\"/><text x=\"120\" y=\"150\" font-size=\"96\" text-anchor=\"middle\" fill=\"#fff\" font-family=\"sans-serif\">{initial}</text></svg>",
@@ -492,18 +781,35 @@ impl Gen {
         );
         let row = RowBuilder::of(s::FILE_DATA)
             .set("Файл", Value::composite_ref(s::FILES, id))
-            .set("ДвоичныеДанныеФайла", Value::Binary(Arc::new(("image/svg+xml".to_string(), svg.into_bytes()))))
+            .set(
+                "ДвоичныеДанныеФайла",
+                Value::Binary(Arc::new(("image/svg+xml".to_string(), svg.into_bytes()))),
+            )
             .build();
         self.db.insert(s::FILE_DATA, row);
     }
 
     fn person(&mut self, name: &str, phone: &str) -> Uuid {
         let id = self.guid();
-        let born = NaiveDate::from_ymd_opt(self.rng.random_range(1970..2000), self.rng.random_range(1..13), self.rng.random_range(1..29))
-            .expect("valid date");
-        let iin = format!("{}{:06}", born.format("%y%m%d"), self.rng.random_range(0..1_000_000));
+        let born = NaiveDate::from_ymd_opt(
+            self.rng.random_range(1970..2000),
+            self.rng.random_range(1..13),
+            self.rng.random_range(1..29),
+        )
+        .expect("valid date");
+        let iin = format!(
+            "{}{:06}",
+            born.format("%y%m%d"),
+            self.rng.random_range(0..1_000_000)
+        );
         let email = format!("user{}@skazka.kz", self.seq);
-        let contacts = contact_rows(s::PERSONS, vec![("Телефон", phone.to_string(), None), ("АдресЭлектроннойПочты", email, None)]);
+        let contacts = contact_rows(
+            s::PERSONS,
+            vec![
+                ("Телефон", phone.to_string(), None),
+                ("АдресЭлектроннойПочты", email, None),
+            ],
+        );
         self.catalog(
             s::PERSONS,
             id,
@@ -519,14 +825,28 @@ impl Gen {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn user(&mut self, id: Uuid, short: &str, full: &str, phone: &str, role: Option<Uuid>, password: &str, invalid: bool, deleted: bool) {
+    fn user(
+        &mut self,
+        id: Uuid,
+        short: &str,
+        full: &str,
+        phone: &str,
+        role: Option<Uuid>,
+        password: &str,
+        invalid: bool,
+        deleted: bool,
+    ) {
         let person = self.person(full, phone);
         let mut attrs = vec![
             (ATTR_SITE_PASSWORD, CType::String, Value::str(password)),
             (ATTR_SHOW_ON_SITE, CType::Boolean, Value::Bool(true)),
         ];
         if let Some(role) = role {
-            attrs.push((ATTR_SITE_ROLE, CType::Entity(s::PROP_VALUES.into()), Value::Guid(role)));
+            attrs.push((
+                ATTR_SITE_ROLE,
+                CType::Entity(s::PROP_VALUES.into()),
+                Value::Guid(role),
+            ));
         }
         let attrs = self.attributes(s::USERS, Some(id), attrs);
         self.catalog(
@@ -543,18 +863,74 @@ impl Gen {
     }
 
     fn people(&mut self, agents: usize) -> Vec<Agent> {
-        self.user(DEMO_AGENT, "Жумабеков Арман (ТА)", "Жумабеков Арман Серикович", "8 (701) 000-00-01", Some(ROLE_USER), DEMO_PASSWORD, false, false);
-        self.user(DEMO_SUPERVISOR, "Ахметова Гульнара (супервайзер)", "Ахметова Гульнара Маратовна", "+7 (701) 000-00-02", Some(ROLE_MANAGER), DEMO_PASSWORD, false, false);
-        self.user(DEMO_ADMIN, "Администратор портала", "Ким Сергей Викторович", "87010000004", Some(ROLE_ADMIN), DEMO_PASSWORD, false, false);
-        let mut out = vec![Agent { id: DEMO_AGENT, warehouse: MAIN_WAREHOUSE, clients: Vec::new(), busy: true }];
+        self.user(
+            DEMO_AGENT,
+            "Жумабеков Арман (ТА)",
+            "Жумабеков Арман Серикович",
+            "8 (701) 000-00-01",
+            Some(ROLE_USER),
+            DEMO_PASSWORD,
+            false,
+            false,
+        );
+        self.user(
+            DEMO_SUPERVISOR,
+            "Ахметова Гульнара (супервайзер)",
+            "Ахметова Гульнара Маратовна",
+            "+7 (701) 000-00-02",
+            Some(ROLE_MANAGER),
+            DEMO_PASSWORD,
+            false,
+            false,
+        );
+        self.user(
+            DEMO_ADMIN,
+            "Администратор портала",
+            "Ким Сергей Викторович",
+            "87010000004",
+            Some(ROLE_ADMIN),
+            DEMO_PASSWORD,
+            false,
+            false,
+        );
+        let mut out = vec![Agent {
+            id: DEMO_AGENT,
+            warehouse: MAIN_WAREHOUSE,
+            clients: Vec::new(),
+            busy: true,
+        }];
         for i in 1..agents {
             let id = self.guid();
             let (surname, first) = (*self.pick(SURNAMES), *self.pick(FIRST_NAMES));
-            let phone = format!("8 (70{}) {:03}-{:02}-{:02}", 1 + i % 8, 100 + i % 900, i % 100, (i * 7) % 100);
+            let phone = format!(
+                "8 (70{}) {:03}-{:02}-{:02}",
+                1 + i % 8,
+                100 + i % 900,
+                i % 100,
+                (i * 7) % 100
+            );
             let password = format!("pw{:04}", self.rng.random_range(0..10_000));
-            self.user(id, &format!("{surname} {first} (ТА)"), &format!("{surname} {first}"), &phone, Some(ROLE_USER), &password, false, false);
-            let warehouse = if i % 2 == 0 { ASTANA_WAREHOUSE } else { MAIN_WAREHOUSE };
-            out.push(Agent { id, warehouse, clients: Vec::new(), busy: false });
+            self.user(
+                id,
+                &format!("{surname} {first} (ТА)"),
+                &format!("{surname} {first}"),
+                &phone,
+                Some(ROLE_USER),
+                &password,
+                false,
+                false,
+            );
+            let warehouse = if i % 2 == 0 {
+                ASTANA_WAREHOUSE
+            } else {
+                MAIN_WAREHOUSE
+            };
+            out.push(Agent {
+                id,
+                warehouse,
+                clients: Vec::new(),
+                busy: false,
+            });
         }
         // People the sync must skip or deactivate: invalid, deletion-marked, without a site role.
         for (name, invalid, deleted, role) in [
@@ -563,30 +939,70 @@ impl Gen {
             ("Бухгалтер", false, false, None),
         ] {
             let id = self.guid();
-            self.user(id, name, name, "8 (705) 555-00-00", role, "secret", invalid, deleted);
+            self.user(
+                id,
+                name,
+                name,
+                "8 (705) 555-00-00",
+                role,
+                "secret",
+                invalid,
+                deleted,
+            );
         }
         out
     }
 
     fn clients(&mut self, mut agents: Vec<Agent>, per_agent: usize) -> Vec<Agent> {
+        #[allow(clippy::needless_range_loop)] // clients are pushed into the agent being read
         for a in 0..agents.len() {
-            let city = if agents[a].warehouse == MAIN_WAREHOUSE { ("Кокшетау", KOKSHETAU) } else { ("Астана", ASTANA) };
+            let city = if agents[a].warehouse == MAIN_WAREHOUSE {
+                ("Кокшетау", KOKSHETAU)
+            } else {
+                ("Астана", ASTANA)
+            };
             for c in 0..per_agent {
                 let demo = a == 0 && c == 0;
-                let partner = if demo { DEMO_CLIENT_PARTNER } else { self.guid() };
+                let partner = if demo {
+                    DEMO_CLIENT_PARTNER
+                } else {
+                    self.guid()
+                };
                 let (surname, first) = (*self.pick(SURNAMES), *self.pick(FIRST_NAMES));
                 let shop = *self.pick(SHOPS);
                 let name = if demo {
                     "ИП Сапарова Г.К. (маг. Береке)".to_string()
                 } else {
-                    format!("ИП {surname} {}. (маг. {shop})", first.chars().next().unwrap_or('А'))
+                    format!(
+                        "ИП {surname} {}. (маг. {shop})",
+                        first.chars().next().unwrap_or('А')
+                    )
                 };
                 let lat = city.1.0 + self.rng.random_range(-0.04..0.04);
                 let lon = city.1.1 + self.rng.random_range(-0.06..0.06);
-                let address = format!("{}, {}, {}", city.0, self.pick(STREETS), self.rng.random_range(1..180));
-                let phone = if demo { "8 (701) 000-00-03".to_string() } else { format!("8 (777) {:03}-{:02}-{:02}", self.rng.random_range(100..999), c % 100, a % 100) };
-                let contacts =
-                    contact_rows(s::PARTNERS, vec![("Адрес", address.clone(), Some((lat, lon))), ("Телефон", phone, None)]);
+                let address = format!(
+                    "{}, {}, {}",
+                    city.0,
+                    self.pick(STREETS),
+                    self.rng.random_range(1..180)
+                );
+                let phone = if demo {
+                    "8 (701) 000-00-03".to_string()
+                } else {
+                    format!(
+                        "8 (777) {:03}-{:02}-{:02}",
+                        self.rng.random_range(100..999),
+                        c % 100,
+                        a % 100
+                    )
+                };
+                let contacts = contact_rows(
+                    s::PARTNERS,
+                    vec![
+                        ("Адрес", address.clone(), Some((lat, lon))),
+                        ("Телефон", phone, None),
+                    ],
+                );
                 self.catalog(
                     s::PARTNERS,
                     partner,
@@ -605,7 +1021,11 @@ impl Gen {
                 let head = self.guid();
                 for k in 0..n_cp {
                     let cp = if k == 0 { head } else { self.guid() };
-                    let cp_name = if k == 0 { format!("ИП {surname} {first}") } else { format!("ТОО \"{shop} {}\"", city.0) };
+                    let cp_name = if k == 0 {
+                        format!("ИП {surname} {first}")
+                    } else {
+                        format!("ТОО \"{shop} {}\"", city.0)
+                    };
                     let inn = format!("{:012}", self.rng.random_range(0..999_999_999_999u64));
                     self.catalog(
                         s::COUNTERPARTIES,
@@ -614,7 +1034,10 @@ impl Gen {
                             ("Code", Value::str(&format!("{:09}", self.seq))),
                             ("Description", Value::str(&cp_name)),
                             ("Партнер", Value::Guid(partner)),
-                            ("ГоловнойКонтрагент", Value::Guid(if k == 0 { cp } else { head })),
+                            (
+                                "ГоловнойКонтрагент",
+                                Value::Guid(if k == 0 { cp } else { head }),
+                            ),
                             ("ИНН", Value::str(&inn)),
                         ],
                     );
@@ -624,7 +1047,10 @@ impl Gen {
                         s::CONTRACTS,
                         contract,
                         vec![
-                            ("Description", Value::str(&format!("Договор поставки №{} ({term} дн.)", self.seq))),
+                            (
+                                "Description",
+                                Value::str(&format!("Договор поставки №{} ({term} дн.)", self.seq)),
+                            ),
                             ("Номер", Value::str(&format!("{}", self.seq))),
                             ("Партнер", Value::Guid(partner)),
                             ("Контрагент", Value::Guid(cp)),
@@ -646,7 +1072,13 @@ impl Gen {
                     keys.push((partner, cp, contract));
                 }
                 let term_days = if demo { 7 } else { *self.pick(&[7, 14, 30]) };
-                agents[a].clients.push(Client { keys, address, lat, lon, term_days });
+                agents[a].clients.push(Client {
+                    keys,
+                    address,
+                    lat,
+                    lon,
+                    term_days,
+                });
             }
         }
         agents
@@ -675,7 +1107,9 @@ impl Gen {
                 .filter(|_| month == 0 || self.rng.random_bool(0.08))
                 .flat_map(|p| {
                     let drift = Decimal::ONE + Decimal::new(month * 2, 2);
-                    kinds.iter().map(move |(k, f)| (p.id, *k, round2(p.base_price * *f * drift)))
+                    kinds
+                        .iter()
+                        .map(move |(k, f)| (p.id, *k, round2(p.base_price * *f * drift)))
                 })
                 .collect();
             if lines.is_empty() {
@@ -785,7 +1219,15 @@ struct OrderFacts {
 }
 
 const PAYMENT_FORMS: &[&str] = &["Наличная", "Наличная", "Безналичная", "ПлатежнаяКарта"];
-const COMMENTS: &[&str] = &["", "", "", "до обеда", "позвонить перед доставкой", "оплата при получении", "срочно"];
+const COMMENTS: &[&str] = &[
+    "",
+    "",
+    "",
+    "до обеда",
+    "позвонить перед доставкой",
+    "оплата при получении",
+    "срочно",
+];
 
 impl Gen {
     fn price_at(&self, p: &Product, date: NaiveDate) -> Decimal {
@@ -796,19 +1238,47 @@ impl Gen {
 
     fn line(&mut self, products: &[Product], date: NaiveDate) -> LineSpec {
         let p = self.pick(products);
-        let quantity = if p.weight { Decimal::new(self.rng.random_range(5..200) * 5, 1) / Decimal::from(5) } else { Decimal::from(self.rng.random_range(1..25)) };
+        let quantity = if p.weight {
+            Decimal::new(self.rng.random_range(5..200) * 5, 1) / Decimal::from(5)
+        } else {
+            Decimal::from(self.rng.random_range(1..25))
+        };
         let price = self.price_at(p, date);
-        let auto_discount_pct = if self.chance(0.25) { Decimal::from(*self.pick(&[2, 3, 5])) } else { Decimal::ZERO };
-        let manual_discount = if self.chance(0.05) { Decimal::from(self.rng.random_range(1..10) * 50) } else { Decimal::ZERO };
+        let auto_discount_pct = if self.chance(0.25) {
+            Decimal::from(*self.pick(&[2, 3, 5]))
+        } else {
+            Decimal::ZERO
+        };
+        let manual_discount = if self.chance(0.05) {
+            Decimal::from(self.rng.random_range(1..10) * 50)
+        } else {
+            Decimal::ZERO
+        };
         let manual_discount = manual_discount.min(round2(quantity * price / Decimal::from(4)));
-        LineSpec { product: p.id, quantity, price, auto_discount_pct, manual_discount, cancelled: self.chance(0.03) }
+        LineSpec {
+            product: p.id,
+            quantity,
+            price,
+            auto_discount_pct,
+            manual_discount,
+            cancelled: self.chance(0.03),
+        }
     }
 
     /// Orders, Агент Плюс rows, sales and payments for every agent's working days.
-    fn documents(&mut self, agents: &mut [Agent], products: &[Product], size: &Size, progress: &mut dyn FnMut(f64)) -> HashMap<(Uuid, Uuid), Decimal> {
+    fn documents(
+        &mut self,
+        agents: &mut [Agent],
+        products: &[Product],
+        size: &Size,
+        progress: &mut dyn FnMut(f64),
+    ) -> HashMap<(Uuid, Uuid), Decimal> {
         let mut sold: HashMap<(Uuid, Uuid), Decimal> = HashMap::new();
         let first = self.as_of - Duration::days(365);
-        let days: Vec<NaiveDate> = (0..=367).map(|d| first + Duration::days(d)).filter(|d| d.weekday() != Weekday::Sun).collect();
+        let days: Vec<NaiveDate> = (0..=367)
+            .map(|d| first + Duration::days(d))
+            .filter(|d| d.weekday() != Weekday::Sun)
+            .collect();
         let total = agents.len();
         for (ai, agent) in agents.iter().enumerate() {
             for &day in &days {
@@ -816,8 +1286,16 @@ impl Gen {
                 if future && day > self.as_of + Duration::days(2) {
                     continue;
                 }
-                let (lo, hi) = if agent.busy { (4, 8) } else { size.orders_per_day };
-                let n = if day == self.as_of && agent.busy { 8 } else { self.rng.random_range(lo..=hi) };
+                let (lo, hi) = if agent.busy {
+                    (4, 8)
+                } else {
+                    size.orders_per_day
+                };
+                let n = if day == self.as_of && agent.busy {
+                    8
+                } else {
+                    self.rng.random_range(lo..=hi)
+                };
                 // Orders taken ahead are rare: a few for the next days.
                 let n = if future { n.min(1) } else { n };
                 for k in 0..n {
@@ -834,11 +1312,25 @@ impl Gen {
     }
 
     /// Makes one order; returns what its sale needs when the order has been shipped.
-    fn order(&mut self, agent: &Agent, products: &[Product], size: &Size, day: NaiveDate, k: usize, n: usize) -> Option<OrderFacts> {
-        let client = &agent.clients[if agent.busy && k == 0 { 0 } else { self.rng.random_range(0..agent.clients.len()) }];
+    fn order(
+        &mut self,
+        agent: &Agent,
+        products: &[Product],
+        size: &Size,
+        day: NaiveDate,
+        k: usize,
+        n: usize,
+    ) -> Option<OrderFacts> {
+        let client = &agent.clients[if agent.busy && k == 0 {
+            0
+        } else {
+            self.rng.random_range(0..agent.clients.len())
+        }];
         let key = *self.pick(&client.keys);
         let (h, m) = (9 + (k * 9 / n.max(1)) as u32, self.rng.random_range(0..60));
-        let taken = day.and_hms_opt(h.min(18), m, self.rng.random_range(0..60)).expect("valid time");
+        let taken = day
+            .and_hms_opt(h.min(18), m, self.rng.random_range(0..60))
+            .expect("valid time");
         let n_lines = self.rng.random_range(size.lines.0..=size.lines.1);
         let mut lines: Vec<LineSpec> = (0..n_lines).map(|_| self.line(products, day)).collect();
         let age = (self.as_of - day).num_days();
@@ -850,12 +1342,20 @@ impl Gen {
         let status = match age {
             _ if all_cancelled => "Закрыт",
             a if a > 3 => {
-                if self.chance(0.03) { "НеСогласован" } else { "Закрыт" }
+                if self.chance(0.03) {
+                    "НеСогласован"
+                } else {
+                    "Закрыт"
+                }
             }
             a if a >= 1 => *self.pick(&["КОтгрузке", "Закрыт", "Закрыт"]),
             _ => *self.pick(&["НеСогласован", "КОбеспечению", "КОтгрузке", "КОтгрузке"]),
         };
-        let delivery = if self.chance(0.1) { "Самовывоз" } else { "ДоКлиента" };
+        let delivery = if self.chance(0.1) {
+            "Самовывоз"
+        } else {
+            "ДоКлиента"
+        };
         let shipment = day + Duration::days(if day.weekday() == Weekday::Sat { 2 } else { 1 });
         let payment = *self.pick(PAYMENT_FORMS);
         let comment = *self.pick(COMMENTS);
@@ -877,7 +1377,14 @@ impl Gen {
             .set("Статус", Value::str(status))
             .set("ФормаОплаты", Value::str(payment))
             .set("ДатаОтгрузки", crate::db::at(shipment, 0, 0, 0))
-            .set("АдресДоставки", Value::str(if delivery == "Самовывоз" { "" } else { &client.address }))
+            .set(
+                "АдресДоставки",
+                Value::str(if delivery == "Самовывоз" {
+                    ""
+                } else {
+                    &client.address
+                }),
+            )
             .set("СпособДоставки", Value::str(delivery))
             .set("Комментарий", Value::str(comment))
             .set("Товары", table)
@@ -907,7 +1414,8 @@ impl Gen {
         let lat = client.lat + self.rng.random_range(-0.0008..0.0008);
         let lon = client.lon + self.rng.random_range(-0.0008..0.0008);
         let minutes = self.rng.random_range(3..60);
-        let started = finished - Duration::minutes(minutes) - Duration::seconds(self.rng.random_range(0..60));
+        let started =
+            finished - Duration::minutes(minutes) - Duration::seconds(self.rng.random_range(0..60));
         let fmt = |d: NaiveDateTime| crate::value::fmt_date(&d);
         for (prop, ctype, v) in [
             (ATTR_LATITUDE, CType::String, to_ddmm(lat)),
@@ -916,7 +1424,9 @@ impl Gen {
             (ATTR_STOPPED, CType::DateTime, fmt(finished)),
         ] {
             let value = match ctype {
-                CType::DateTime => Value::Date(crate::filter::parse_datetime(&v).expect("formatted above")),
+                CType::DateTime => {
+                    Value::Date(crate::filter::parse_datetime(&v).expect("formatted above"))
+                }
                 _ => Value::str(&v),
             };
             let row = RowBuilder::of(s::EXTRA_INFO)
@@ -930,7 +1440,10 @@ impl Gen {
 
     /// The sale made from a shipped order, and the client's payments for it.
     fn sale(&mut self, o: OrderFacts, sold: &mut HashMap<(Uuid, Uuid), Decimal>) -> Decimal {
-        let id = if o.agent == DEMO_AGENT && self.db.get(s::SALES, DEMO_SALE).is_none() && o.shipment < self.as_of - Duration::days(40) {
+        let id = if o.agent == DEMO_AGENT
+            && self.db.get(s::SALES, DEMO_SALE).is_none()
+            && o.shipment < self.as_of - Duration::days(40)
+        {
             DEMO_SALE
         } else {
             self.guid()
@@ -939,7 +1452,14 @@ impl Gen {
         for l in &o.lines {
             *sold.entry((l.product, o.warehouse)).or_default() += l.quantity;
         }
-        let time = o.shipment.and_hms_opt(self.rng.random_range(10..17), self.rng.random_range(0..60), 0).expect("valid");
+        let time = o
+            .shipment
+            .and_hms_opt(
+                self.rng.random_range(10..17),
+                self.rng.random_range(0..60),
+                0,
+            )
+            .expect("valid");
         let due = o.shipment + Duration::days(o.term_days);
         let number = self.number(s::SALES, "КК00");
         let row = RowBuilder::of(s::SALES)
@@ -967,7 +1487,14 @@ impl Gen {
         total
     }
 
-    fn payments(&mut self, sale: Uuid, o: &OrderFacts, total: Decimal, shipped: NaiveDateTime, due: NaiveDate) {
+    fn payments(
+        &mut self,
+        sale: Uuid,
+        o: &OrderFacts,
+        total: Decimal,
+        shipped: NaiveDateTime,
+        due: NaiveDate,
+    ) {
         let overdue = due < self.as_of;
         let roll: f64 = self.rng.random();
         // Older sales are mostly paid; the demo agent keeps a few open and overdue debts.
@@ -983,9 +1510,16 @@ impl Gen {
         if amount.is_zero() || sale == DEMO_SALE {
             return;
         }
-        let latest = (self.as_of - shipped.date()).num_days().max(0).min(o.term_days);
+        let latest = (self.as_of - shipped.date())
+            .num_days()
+            .max(0)
+            .min(o.term_days);
         let pay_date = shipped.date() + Duration::days(self.rng.random_range(0..=latest));
-        let set = if o.payment == "Наличная" { s::CASH_RECEIPTS } else { s::BANK_RECEIPTS };
+        let set = if o.payment == "Наличная" {
+            s::CASH_RECEIPTS
+        } else {
+            s::BANK_RECEIPTS
+        };
         let fields = section_fields(set, "РасшифровкаПлатежа");
         let detail = RowBuilder::new(&fields)
             .set("LineNumber", Value::Int(1))
@@ -1018,7 +1552,11 @@ impl Gen {
             for p in products {
                 let s = sold.get(&(p.id, warehouse)).copied().unwrap_or_default();
                 let sold_out = self.chance(0.07);
-                let extra = if sold_out { Decimal::ZERO } else { Decimal::from(self.rng.random_range(5..300)) };
+                let extra = if sold_out {
+                    Decimal::ZERO
+                } else {
+                    Decimal::from(self.rng.random_range(5..300))
+                };
                 let qty = s + extra;
                 if qty.is_zero() {
                     continue;
@@ -1052,7 +1590,13 @@ impl Gen {
     }
 
     fn supplier(&mut self) -> Uuid {
-        if let Some(r) = self.db.table(s::PARTNERS).rows.iter().find(|r| r[col(s::PARTNERS, "Поставщик")].as_bool()) {
+        if let Some(r) = self
+            .db
+            .table(s::PARTNERS)
+            .rows
+            .iter()
+            .find(|r| r[col(s::PARTNERS, "Поставщик")].as_bool())
+        {
             return r[0].as_guid().unwrap_or_default();
         }
         let id = self.guid();
@@ -1061,7 +1605,10 @@ impl Gen {
             id,
             vec![
                 ("Description", Value::str("ТОО \"Продснаб Казахстан\"")),
-                ("НаименованиеПолное", Value::str("ТОО \"Продснаб Казахстан\"")),
+                (
+                    "НаименованиеПолное",
+                    Value::str("ТОО \"Продснаб Казахстан\""),
+                ),
                 ("Поставщик", Value::Bool(true)),
             ],
         );
@@ -1074,7 +1621,11 @@ impl Gen {
         for i in -3i64..10 {
             let arrival = self.as_of + Duration::days(i * 2 + 1);
             let ordered = arrival - Duration::days(7);
-            let status = if i < 0 { "Закрыт" } else { *self.pick(&["Подтвержден", "КПоступлению"]) };
+            let status = if i < 0 {
+                "Закрыт"
+            } else {
+                *self.pick(&["Подтвержден", "КПоступлению"])
+            };
             let fields = section_fields(s::SUPPLIER_ORDERS, "Товары");
             let mut total = Decimal::ZERO;
             let rows: Vec<Row> = (0..self.rng.random_range(3..12))
@@ -1099,7 +1650,11 @@ impl Gen {
                 .collect();
             let id = self.guid();
             let number = self.number(s::SUPPLIER_ORDERS, "КК00");
-            let warehouse = if i % 3 == 0 { ASTANA_WAREHOUSE } else { MAIN_WAREHOUSE };
+            let warehouse = if i % 3 == 0 {
+                ASTANA_WAREHOUSE
+            } else {
+                MAIN_WAREHOUSE
+            };
             let row = RowBuilder::of(s::SUPPLIER_ORDERS)
                 .set("Ref_Key", Value::Guid(id))
                 .set("Number", number)

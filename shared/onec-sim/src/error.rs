@@ -15,21 +15,37 @@ pub type Result<T, E = ODataError> = std::result::Result<T, E>;
 
 impl ODataError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ODataError { status, code, message: message.into() }
+        ODataError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     /// Syntax errors, unsupported operators (`in`) and malformed literals in a query option.
     pub fn parse(option: &str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "14", format!("Ошибка при разборе опции запроса {option}"))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "14",
+            format!("Ошибка при разборе опции запроса {option}"),
+        )
     }
 
     /// An unknown name in a path, `$select`, `$filter`, `$orderby` or `$expand` (echoed).
     pub fn segment_not_found(name: &str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "6", format!("Сегмент пути {name} не найден!"))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "6",
+            format!("Сегмент пути {name} не найден!"),
+        )
     }
 
     pub fn unknown_set(name: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "6", format!("Сегмент пути {name} не найден!"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "6",
+            format!("Сегмент пути {name} не найден!"),
+        )
     }
 
     pub fn not_found() -> Self {
@@ -41,11 +57,19 @@ impl ODataError {
     }
 
     pub fn unsupported_parameter(name: &str) -> Self {
-        Self::new(StatusCode::NOT_IMPLEMENTED, "0", format!("Параметр {name} не поддерживается"))
+        Self::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "0",
+            format!("Параметр {name} не поддерживается"),
+        )
     }
 
     pub fn unsupported_function(name: &str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "21", format!("Функция {name} не реализована"))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "21",
+            format!("Функция {name} не реализована"),
+        )
     }
 
     pub fn not_supported(what: impl Into<String>) -> Self {

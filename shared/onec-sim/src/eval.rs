@@ -57,13 +57,22 @@ fn sty_of(ty: &Ty) -> Result<STy> {
         Ty::Date => STy::Date,
         Ty::Composite => STy::Composite,
         Ty::Table(f) => STy::Table(f.clone()),
-        Ty::Binary => return Err(ODataError::not_supported("Сравнение с хранилищем значения не поддерживается")),
+        Ty::Binary => {
+            return Err(ODataError::not_supported(
+                "Сравнение с хранилищем значения не поддерживается",
+            ));
+        }
     })
 }
 
 /// Checks names, comparisons and literal types; `option` names the query option for syntax errors.
 pub fn check(expr: &Expr, fields: &[Field], option: &str) -> Result<()> {
-    Checker { option, vars: Vec::new() }.check(expr, fields).map(|_| ())
+    Checker {
+        option,
+        vars: Vec::new(),
+    }
+    .check(expr, fields)
+    .map(|_| ())
 }
 
 struct Checker<'o> {
@@ -73,11 +82,12 @@ struct Checker<'o> {
 
 impl Checker<'_> {
     fn path(&self, segs: &[String], fields: &[Field]) -> Result<STy> {
-        let (mut fields, rest): (Vec<Field>, &[String]) = match self.vars.iter().rev().find(|(v, _)| *v == segs[0]) {
-            Some((_, f)) if segs.len() > 1 => (f.clone(), &segs[1..]),
-            Some(_) => return Err(ODataError::parse(self.option)),
-            None => (fields.to_vec(), segs),
-        };
+        let (mut fields, rest): (Vec<Field>, &[String]) =
+            match self.vars.iter().rev().find(|(v, _)| *v == segs[0]) {
+                Some((_, f)) if segs.len() > 1 => (f.clone(), &segs[1..]),
+                Some(_) => return Err(ODataError::parse(self.option)),
+                None => (fields.to_vec(), segs),
+            };
         for (k, seg) in rest.iter().enumerate() {
             let last = k + 1 == rest.len();
             match segment(&fields, seg)? {
@@ -129,7 +139,9 @@ impl Checker<'_> {
                 self.vars = saved;
                 out?
             }
-            Expr::Lambda { path, var, body, .. } => {
+            Expr::Lambda {
+                path, var, body, ..
+            } => {
                 let STy::Table(row_fields) = self.path(path, fields)? else {
                     return Err(ODataError::unsupported_function("any"));
                 };
@@ -161,7 +173,9 @@ impl Checker<'_> {
         match op {
             BinOp::And | BinOp::Or => Ok(STy::Bool),
             _ => {
-                if matches!(lt, STy::Table(_) | STy::Composite) || matches!(rt, STy::Table(_) | STy::Composite) {
+                if matches!(lt, STy::Table(_) | STy::Composite)
+                    || matches!(rt, STy::Table(_) | STy::Composite)
+                {
                     return Err(ODataError::parse(self.option));
                 }
                 Ok(STy::Num)
@@ -170,16 +184,26 @@ impl Checker<'_> {
     }
 
     fn call(&mut self, name: &str, args: &[Expr], fields: &[Field]) -> Result<STy> {
-        let types: Vec<STy> = args.iter().map(|a| self.check(a, fields)).collect::<Result<_>>()?;
+        let types: Vec<STy> = args
+            .iter()
+            .map(|a| self.check(a, fields))
+            .collect::<Result<_>>()?;
         let type_arg = |i: usize| match args.get(i) {
             Some(Expr::Literal(Literal::String(t))) => Ok(t.clone()),
             _ => Err(ODataError::unsupported_function(name)),
         };
-        let wrong = || ODataError::new(StatusCode::INTERNAL_SERVER_ERROR, "21", format!("Неверные параметры функции {name}"));
+        let wrong = || {
+            ODataError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "21",
+                format!("Неверные параметры функции {name}"),
+            )
+        };
         Ok(match name {
             "substringof" | "startswith" | "endswith" | "like" => STy::Bool,
             "concat" | "substring" => STy::Str,
-            "year" | "month" | "day" | "hour" | "minute" | "second" | "quarter" | "dayofweek" | "dayofyear" => {
+            "year" | "month" | "day" | "hour" | "minute" | "second" | "quarter" | "dayofweek"
+            | "dayofyear" => {
                 if !matches!(types[0], STy::Date | STy::Str) {
                     return Err(wrong());
                 }
@@ -223,7 +247,10 @@ pub struct Evaluator<'a> {
 
 impl<'a> Evaluator<'a> {
     pub fn new(db: &'a Db) -> Self {
-        Evaluator { db, vars: Vec::new() }
+        Evaluator {
+            db,
+            vars: Vec::new(),
+        }
     }
 
     pub fn matches(&mut self, e: &'a Expr, frame: Frame<'a>) -> bool {
@@ -232,7 +259,10 @@ impl<'a> Evaluator<'a> {
 
     fn navigate(&self, target: &str, id: Option<uuid::Uuid>) -> Option<Frame<'a>> {
         let row = self.db.get(target, id?)?;
-        Some(Frame { fields: &Schema::get().set(target).fields, row })
+        Some(Frame {
+            fields: &Schema::get().set(target).fields,
+            row,
+        })
     }
 
     fn path(&self, segs: &'a [String], frame: Frame<'a>) -> Value {
@@ -255,7 +285,9 @@ impl<'a> Evaluator<'a> {
                 Seg::Value(i) => return Some(Resolved::Ref(&frame.row[i])),
                 Seg::CompositeType(i) => {
                     return match &frame.row[i] {
-                        Value::Composite(c) => Some(Resolved::Owned(Value::Str(c.0.wire_name().into()))),
+                        Value::Composite(c) => {
+                            Some(Resolved::Owned(Value::Str(c.0.wire_name().into())))
+                        }
                         _ => None,
                     };
                 }
@@ -295,21 +327,37 @@ impl<'a> Evaluator<'a> {
                     _ => return Value::Null,
                 };
                 let v = self.eval(inner, frame);
-                let is_target = matches!(crate::db::ctype_of(&v), Some(CType::Entity(s)) if &**s == target);
+                let is_target =
+                    matches!(crate::db::ctype_of(&v), Some(CType::Entity(s)) if &**s == target);
                 match self.navigate(target, v.as_guid()).filter(|_| is_target) {
                     Some(next) => self.path(segs, next),
                     None => Value::Null,
                 }
             }
-            Expr::Lambda { path, kind, var, body } => {
+            Expr::Lambda {
+                path,
+                kind,
+                var,
+                body,
+            } => {
                 let rows: &'a [Row] = match self.resolve(path, frame) {
                     Some(Resolved::Ref(Value::Table(rows))) => rows,
                     _ => &[],
                 };
-                let Some(row_fields) = self.table_fields(path, frame) else { return Value::Bool(false) };
-                let (Some(v), Some(b)) = (var, body) else { return Value::Bool(!rows.is_empty()) };
+                let Some(row_fields) = self.table_fields(path, frame) else {
+                    return Value::Bool(false);
+                };
+                let (Some(v), Some(b)) = (var, body) else {
+                    return Value::Bool(!rows.is_empty());
+                };
                 let mut test = |row: &'a Row| {
-                    self.vars.push((v.as_str(), Frame { fields: row_fields, row }));
+                    self.vars.push((
+                        v.as_str(),
+                        Frame {
+                            fields: row_fields,
+                            row,
+                        },
+                    ));
                     let r = self.eval(b, frame).as_bool();
                     self.vars.pop();
                     r
@@ -362,7 +410,11 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     use Value::*;
     match (a, b) {
         (Null, _) | (_, Null) => None,
-        (Composite(x), Composite(y)) => Some(if x == y { Ordering::Equal } else { Ordering::Less }),
+        (Composite(x), Composite(y)) => Some(if x == y {
+            Ordering::Equal
+        } else {
+            Ordering::Less
+        }),
         (Composite(x), other) | (other, Composite(x)) => match x.0 {
             CType::Entity(_) | CType::Undefined => Some(Ordering::Less),
             _ => compare(&x.1, other),
@@ -451,12 +503,15 @@ fn call(name: &str, args: &[Value]) -> Value {
     let s = |i: usize| args.get(i).and_then(text).map(|t| lower(&t));
     match name {
         "substringof" => Value::Bool(matches!((s(0), s(1)), (Some(n), Some(h)) if h.contains(&n))),
-        "startswith" => Value::Bool(matches!((s(0), s(1)), (Some(h), Some(p)) if h.starts_with(&p))),
+        "startswith" => {
+            Value::Bool(matches!((s(0), s(1)), (Some(h), Some(p)) if h.starts_with(&p)))
+        }
         "endswith" => Value::Bool(matches!((s(0), s(1)), (Some(h), Some(p)) if h.ends_with(&p))),
         "like" => match (s(0), s(1)) {
-            (Some(h), Some(p)) => {
-                Value::Bool(like(&h.chars().collect::<Vec<_>>(), &p.chars().collect::<Vec<_>>()))
-            }
+            (Some(h), Some(p)) => Value::Bool(like(
+                &h.chars().collect::<Vec<_>>(),
+                &p.chars().collect::<Vec<_>>(),
+            )),
             _ => Value::Bool(false),
         },
         "concat" => match (args.first().and_then(text), args.get(1).and_then(text)) {
@@ -464,7 +519,9 @@ fn call(name: &str, args: &[Value]) -> Value {
             _ => Value::Null,
         },
         "substring" => {
-            let Some(t) = args.first().and_then(text) else { return Value::Null };
+            let Some(t) = args.first().and_then(text) else {
+                return Value::Null;
+            };
             let start = args[1].as_num().to_usize().unwrap_or(0);
             let chars = t.chars().skip(start);
             let out: String = match args.get(2) {
@@ -481,12 +538,16 @@ fn call(name: &str, args: &[Value]) -> Value {
             (v, _) => v.clone(),
         },
         "dateadd" => {
-            let (Some(d), Some(unit)) = (as_date(&args[0]), args[1].as_str()) else { return Value::Null };
+            let (Some(d), Some(unit)) = (as_date(&args[0]), args[1].as_str()) else {
+                return Value::Null;
+            };
             let n = args[2].as_num().to_i64().unwrap_or(0);
             dateadd(d, unit, n).map(Value::Date).unwrap_or(Value::Null)
         }
         "datedifference" => {
-            let (Some(a), Some(b), Some(unit)) = (as_date(&args[0]), as_date(&args[1]), args[2].as_str()) else {
+            let (Some(a), Some(b), Some(unit)) =
+                (as_date(&args[0]), as_date(&args[1]), args[2].as_str())
+            else {
                 return Value::Null;
             };
             let secs = (b - a).num_seconds();

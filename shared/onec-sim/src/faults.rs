@@ -31,9 +31,8 @@ impl Faults {
     /// `ONEC_SIM_FAULTS`, the same JSON as `POST /__sim/faults`.
     pub fn from_env() -> Result<Faults, String> {
         match std::env::var("ONEC_SIM_FAULTS") {
-            Ok(json) if !json.trim().is_empty() => {
-                serde_json::from_str(&json).map_err(|e| format!("ONEC_SIM_FAULTS: expected fault JSON: {e}"))
-            }
+            Ok(json) if !json.trim().is_empty() => serde_json::from_str(&json)
+                .map_err(|e| format!("ONEC_SIM_FAULTS: expected fault JSON: {e}")),
             _ => Ok(Faults::default()),
         }
     }

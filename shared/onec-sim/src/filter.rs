@@ -78,7 +78,10 @@ impl BinOp {
     }
 
     pub fn is_comparison(self) -> bool {
-        matches!(self, BinOp::Ne | BinOp::Eq | BinOp::Le | BinOp::Lt | BinOp::Ge | BinOp::Gt)
+        matches!(
+            self,
+            BinOp::Ne | BinOp::Eq | BinOp::Le | BinOp::Lt | BinOp::Ge | BinOp::Gt
+        )
     }
 }
 
@@ -101,7 +104,12 @@ pub enum Expr {
     /// Navigation from a function result: `cast(X, 'Document_Y')/Поле`.
     Member(Box<Expr>, Vec<String>),
     /// `Path/any(v: body)`, `Path/all(v: body)`, `Path/any()`.
-    Lambda { path: Vec<String>, kind: LambdaKind, var: Option<String>, body: Option<Box<Expr>> },
+    Lambda {
+        path: Vec<String>,
+        kind: LambdaKind,
+        var: Option<String>,
+        body: Option<Box<Expr>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -159,7 +167,10 @@ enum Tok {
 }
 
 fn syntax(pos: usize, what: impl Into<String>) -> ParseError {
-    ParseError::Syntax { pos, what: what.into() }
+    ParseError::Syntax {
+        pos,
+        what: what.into(),
+    }
 }
 
 fn is_ident_char(c: char) -> bool {
@@ -264,14 +275,20 @@ fn number(chars: &[char], start: usize) -> Result<(Decimal, usize), ParseError> 
         return Err(syntax(start, "bad number"));
     }
     let text: String = chars[start..i].iter().collect();
-    let n = text.parse::<Decimal>().map_err(|_| syntax(start, "bad number"))?;
+    let n = text
+        .parse::<Decimal>()
+        .map_err(|_| syntax(start, "bad number"))?;
     Ok((n, i))
 }
 
 fn typed_literal(prefix: &str, body: &str, pos: usize) -> Result<Literal, ParseError> {
     match prefix {
-        "guid" => parse_guid(body).map(Literal::Guid).ok_or_else(|| syntax(pos, "bad guid")),
-        "datetime" => parse_datetime(body).map(Literal::DateTime).ok_or_else(|| syntax(pos, "bad datetime")),
+        "guid" => parse_guid(body)
+            .map(Literal::Guid)
+            .ok_or_else(|| syntax(pos, "bad guid")),
+        "datetime" => parse_datetime(body)
+            .map(Literal::DateTime)
+            .ok_or_else(|| syntax(pos, "bad datetime")),
         other => Err(syntax(pos, format!("unknown literal type {other}"))),
     }
 }
@@ -314,7 +331,11 @@ impl Parser {
     }
 
     fn error(&self, what: impl Into<String>) -> ParseError {
-        let at = self.tokens.get(self.pos).map(|(p, _)| *p).unwrap_or(usize::MAX);
+        let at = self
+            .tokens
+            .get(self.pos)
+            .map(|(p, _)| *p)
+            .unwrap_or(usize::MAX);
         syntax(at, what)
     }
 
@@ -330,13 +351,9 @@ impl Parser {
     /// Precedence climbing over 1C's per-operator levels; equal levels associate to the left.
     fn expr(&mut self, min_prec: u8) -> Result<Expr, ParseError> {
         let mut left = self.unary()?;
-        loop {
-            let op = match self.peek() {
-                Some(Tok::Ident(word)) => match BinOp::from_keyword(word) {
-                    Some(op) => op,
-                    None => return Err(self.error(format!("unknown operator {word}"))),
-                },
-                _ => break,
+        while let Some(Tok::Ident(word)) = self.peek() {
+            let Some(op) = BinOp::from_keyword(word) else {
+                return Err(self.error(format!("unknown operator {word}")));
             };
             if op.precedence() < min_prec {
                 break;
@@ -435,7 +452,12 @@ impl Parser {
             if kind == LambdaKind::All {
                 return Err(self.error("all() needs a predicate"));
             }
-            return Ok(Expr::Lambda { path, kind, var: None, body: None });
+            return Ok(Expr::Lambda {
+                path,
+                kind,
+                var: None,
+                body: None,
+            });
         }
         let var = match (self.next(), self.next()) {
             (Some(Tok::Ident(v)), Some(Tok::Colon)) => v,
@@ -443,7 +465,12 @@ impl Parser {
         };
         let body = self.expr(0)?;
         self.expect(Tok::RParen)?;
-        Ok(Expr::Lambda { path, kind, var: Some(var), body: Some(Box::new(body)) })
+        Ok(Expr::Lambda {
+            path,
+            kind,
+            var: Some(var),
+            body: Some(Box::new(body)),
+        })
     }
 
     fn call(&mut self, name: String) -> Result<Expr, ParseError> {
@@ -501,7 +528,12 @@ impl fmt::Display for Expr {
                 write!(f, ")")
             }
             Expr::Member(e, segs) => write!(f, "{e}/{}", segs.join("/")),
-            Expr::Lambda { path, kind, var, body } => {
+            Expr::Lambda {
+                path,
+                kind,
+                var,
+                body,
+            } => {
                 let k = match kind {
                     LambdaKind::Any => "any",
                     LambdaKind::All => "all",
@@ -525,7 +557,10 @@ mod tests {
 
     #[test]
     fn precedence_follows_1c_table() {
-        assert_eq!(canon("a eq 1 and b eq 2 or c eq 3"), "(((a eq 1) and (b eq 2)) or (c eq 3))");
+        assert_eq!(
+            canon("a eq 1 and b eq 2 or c eq 3"),
+            "(((a eq 1) and (b eq 2)) or (c eq 3))"
+        );
         assert_eq!(canon("a add b mul c"), "(a add (b mul c))");
         // `add` binds tighter than `sub` in 1C's table.
         assert_eq!(canon("a sub b add c"), "(a sub (b add c))");
@@ -535,7 +570,10 @@ mod tests {
 
     #[test]
     fn literals() {
-        assert_eq!(canon("Description eq 'ООО ''Ромашка'''"), "(Description eq 'ООО ''Ромашка''')");
+        assert_eq!(
+            canon("Description eq 'ООО ''Ромашка'''"),
+            "(Description eq 'ООО ''Ромашка''')"
+        );
         assert!(parse("Date ge datetime'1-01-01T00:00:00'").is_err());
         assert!(parse("Date ge datetime'0001-01-01T00:00:00'").is_ok());
         assert!(parse("x gt 1E+20").is_err());
@@ -545,17 +583,30 @@ mod tests {
 
     #[test]
     fn unsupported_operators_and_functions() {
-        assert!(matches!(parse("Ref_Key in (guid'0d4a79cb-9843-4147-bcd9-80ac3ca2b9c7')"), Err(ParseError::Syntax { .. })));
-        assert_eq!(parse("tolower(Description) eq 'a'"), Err(ParseError::UnsupportedFunction("tolower".into())));
+        assert!(matches!(
+            parse("Ref_Key in (guid'0d4a79cb-9843-4147-bcd9-80ac3ca2b9c7')"),
+            Err(ParseError::Syntax { .. })
+        ));
+        assert_eq!(
+            parse("tolower(Description) eq 'a'"),
+            Err(ParseError::UnsupportedFunction("tolower".into()))
+        );
         assert!(parse("a mod 2 eq 0").is_err());
     }
 
     #[test]
     fn lambdas_casts_and_members() {
-        assert_eq!(canon("Товары/any(d: d/Цена gt 10000)"), "Товары/any(d: (d/Цена gt 10000))");
+        assert_eq!(
+            canon("Товары/any(d: d/Цена gt 10000)"),
+            "Товары/any(d: (d/Цена gt 10000))"
+        );
         assert_eq!(canon("Товары/any()"), "Товары/any()");
-        let c = "(Объект eq cast(guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента'))";
+        let c =
+            "(Объект eq cast(guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента'))";
         assert_eq!(canon(c), c);
-        assert_eq!(canon("cast(Основание, 'Document_X')/Место eq 'a'"), "(cast(Основание, 'Document_X')/Место eq 'a')");
+        assert_eq!(
+            canon("cast(Основание, 'Document_X')/Место eq 'a'"),
+            "(cast(Основание, 'Document_X')/Место eq 'a')"
+        );
     }
 }

@@ -126,8 +126,11 @@ impl Simulator {
 
     /// Generates a base and serves it on a random port of 127.0.0.1.
     pub async fn spawn(config: SimConfig) -> std::io::Result<RunningSim> {
-        let sim = tokio::task::spawn_blocking(move || Simulator::new(config)).await.map_err(std::io::Error::other)?;
-        sim.serve("127.0.0.1:0".parse().expect("valid address")).await
+        let sim = tokio::task::spawn_blocking(move || Simulator::new(config))
+            .await
+            .map_err(std::io::Error::other)?;
+        sim.serve("127.0.0.1:0".parse().expect("valid address"))
+            .await
     }
 
     /// Serves this simulator on `addr` in a background task.
@@ -138,7 +141,11 @@ impl Simulator {
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(RunningSim { sim: self.clone(), addr, task })
+        Ok(RunningSim {
+            sim: self.clone(),
+            addr,
+            task,
+        })
     }
 
     /// The simulator's routes: the OData root under `/UT/odata/standard.odata/` and `/__sim/…`.
@@ -201,7 +208,10 @@ impl Simulator {
             .flat_map(|v| v.split(';'))
             .find_map(|c| c.trim().strip_prefix("ibsession=").map(str::to_string));
         let mut sessions = self.0.sessions.lock().expect("sessions lock");
-        let control = headers.get("IBSession").and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+        let control = headers
+            .get("IBSession")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase);
         if let Some(id) = cookie.filter(|id| sessions.contains(id)) {
             if control.as_deref() == Some("finish") {
                 sessions.remove(&id);
@@ -223,8 +233,21 @@ impl Simulator {
     }
 
     /// As [`Simulator::query`], with the absolute service root used in `odata.metadata`.
-    pub fn query_at(&self, root: &str, path: &str, params: &[(String, String)]) -> Result<Answer, ODataError> {
-        self.read(|db| Query { root, path, params, dialect: &self.0.config.dialect }.run(db))
+    pub fn query_at(
+        &self,
+        root: &str,
+        path: &str,
+        params: &[(String, String)],
+    ) -> Result<Answer, ODataError> {
+        self.read(|db| {
+            Query {
+                root,
+                path,
+                params,
+                dialect: &self.0.config.dialect,
+            }
+            .run(db)
+        })
     }
 }
 

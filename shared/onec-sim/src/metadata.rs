@@ -28,18 +28,43 @@ fn properties(out: &mut String, owner: &str, fields: &[Field]) {
                 );
             }
             Ty::Composite => {
-                let _ = writeln!(out, r#"<Property Name="{}" Type="Edm.String" Nullable="true"/>"#, f.name);
-                let _ = writeln!(out, r#"<Property Name="{}_Type" Type="Edm.String" Nullable="true"/>"#, f.name);
+                let _ = writeln!(
+                    out,
+                    r#"<Property Name="{}" Type="Edm.String" Nullable="true"/>"#,
+                    f.name
+                );
+                let _ = writeln!(
+                    out,
+                    r#"<Property Name="{}_Type" Type="Edm.String" Nullable="true"/>"#,
+                    f.name
+                );
             }
             Ty::Binary => {
-                let _ = writeln!(out, r#"<Property Name="{}_Base64Data" Type="Edm.Binary" Nullable="true"/>"#, f.name);
-                let _ = writeln!(out, r#"<Property Name="{}_Type" Type="Edm.String" Nullable="true"/>"#, f.name);
+                let _ = writeln!(
+                    out,
+                    r#"<Property Name="{}_Base64Data" Type="Edm.Binary" Nullable="true"/>"#,
+                    f.name
+                );
+                let _ = writeln!(
+                    out,
+                    r#"<Property Name="{}_Type" Type="Edm.String" Nullable="true"/>"#,
+                    f.name
+                );
             }
             Ty::Enum(e) => {
-                let _ = writeln!(out, r#"<Property Name="{}" Type="StandardODATA.Enum_{e}" Nullable="true"/>"#, f.name);
+                let _ = writeln!(
+                    out,
+                    r#"<Property Name="{}" Type="StandardODATA.Enum_{e}" Nullable="true"/>"#,
+                    f.name
+                );
             }
             other => {
-                let _ = writeln!(out, r#"<Property Name="{}" Type="{}" Nullable="true"/>"#, f.wire_name(), edm(other));
+                let _ = writeln!(
+                    out,
+                    r#"<Property Name="{}" Type="{}" Nullable="true"/>"#,
+                    f.wire_name(),
+                    edm(other)
+                );
             }
         }
     }
@@ -63,12 +88,20 @@ fn keys(set: &EntityType) -> Vec<&str> {
         Kind::Catalog | Kind::Document | Kind::Chart => vec!["Ref_Key"],
         Kind::Section { .. } => vec!["Ref_Key", "LineNumber"],
         Kind::RecordSets { .. } => vec!["Recorder", "Recorder_Type"],
-        Kind::InfoRecords | Kind::AccumRecords { .. } => vec!["Recorder", "Recorder_Type", "LineNumber"],
+        Kind::InfoRecords | Kind::AccumRecords { .. } => {
+            vec!["Recorder", "Recorder_Type", "LineNumber"]
+        }
         Kind::InfoRegister => set
             .fields
             .iter()
             .take(set.fields.len().saturating_sub(1))
-            .map(|f| if matches!(f.ty, Ty::Ref(_)) { "" } else { f.name.as_str() })
+            .map(|f| {
+                if matches!(f.ty, Ty::Ref(_)) {
+                    ""
+                } else {
+                    f.name.as_str()
+                }
+            })
             .filter(|n| !n.is_empty())
             .collect(),
     }
@@ -94,7 +127,11 @@ pub fn csdl() -> String {
         out.push_str("</EntityType>\n");
         for f in &set.fields {
             if let Ty::Table(rows) = &f.ty {
-                let _ = writeln!(out, r#"<ComplexType Name="{}_{}_RowType">"#, set.name, f.name);
+                let _ = writeln!(
+                    out,
+                    r#"<ComplexType Name="{}_{}_RowType">"#,
+                    set.name, f.name
+                );
                 properties(&mut out, &set.name, rows);
                 out.push_str("</ComplexType>\n");
             }
@@ -105,7 +142,16 @@ pub fn csdl() -> String {
             if *balance {
                 kinds[0].1.extend(["Receipt", "Expense"]);
                 kinds.push(("Balance", vec!["Balance"]));
-                kinds.push(("BalanceAndTurnover", vec!["OpeningBalance", "Turnover", "Receipt", "Expense", "ClosingBalance"]));
+                kinds.push((
+                    "BalanceAndTurnover",
+                    vec![
+                        "OpeningBalance",
+                        "Turnover",
+                        "Receipt",
+                        "Expense",
+                        "ClosingBalance",
+                    ],
+                ));
             }
             for (kind, suffixes) in kinds {
                 let _ = writeln!(out, r#"<ComplexType Name="{base}_{kind}">"#);
@@ -113,7 +159,11 @@ pub fn csdl() -> String {
                 properties(&mut out, base, &dims);
                 for &r in &reg.resources {
                     for s in &suffixes {
-                        let _ = writeln!(out, r#"<Property Name="{}{s}" Type="Edm.Double" Nullable="true"/>"#, set.fields[r].name);
+                        let _ = writeln!(
+                            out,
+                            r#"<Property Name="{}{s}" Type="Edm.Double" Nullable="true"/>"#,
+                            set.fields[r].name
+                        );
                     }
                 }
                 out.push_str("</ComplexType>\n");
@@ -121,7 +171,10 @@ pub fn csdl() -> String {
         }
     }
     for (name, values) in ENUMS {
-        let _ = writeln!(out, r#"<EnumType Name="Enum_{name}" UnderlyingType="Edm.Int32">"#);
+        let _ = writeln!(
+            out,
+            r#"<EnumType Name="Enum_{name}" UnderlyingType="Edm.Int32">"#
+        );
         for (i, v) in values.iter().enumerate() {
             let _ = writeln!(out, r#"<Member Name="{v}" Value="{i}"/>"#);
         }
@@ -130,7 +183,11 @@ pub fn csdl() -> String {
     out.push_str(r#"<EntityContainer Name="InfoBase" m:IsDefaultEntityContainer="true">"#);
     out.push('\n');
     for set in &schema.sets {
-        let _ = writeln!(out, r#"<EntitySet Name="{0}" EntityType="StandardODATA.{0}"/>"#, set.name);
+        let _ = writeln!(
+            out,
+            r#"<EntitySet Name="{0}" EntityType="StandardODATA.{0}"/>"#,
+            set.name
+        );
     }
     for set in &schema.sets {
         let (bound, funcs): (&str, Vec<(&str, &str)>) = match &set.kind {
@@ -142,8 +199,14 @@ pub fn csdl() -> String {
                     ("BalanceAndTurnovers", "BalanceAndTurnover"),
                 ],
             ),
-            Kind::AccumRecords { balance: false } => (set.name.trim_end_matches("_RecordType"), vec![("Turnovers", "Turnover")]),
-            Kind::InfoRecords => (set.name.as_str(), vec![("SliceLast", ""), ("SliceFirst", "")]),
+            Kind::AccumRecords { balance: false } => (
+                set.name.trim_end_matches("_RecordType"),
+                vec![("Turnovers", "Turnover")],
+            ),
+            Kind::InfoRecords => (
+                set.name.as_str(),
+                vec![("SliceLast", ""), ("SliceFirst", "")],
+            ),
             _ => continue,
         };
         for (func, result) in funcs {
@@ -160,9 +223,16 @@ pub fn csdl() -> String {
                 out,
                 r#"<FunctionImport Name="{func}" ReturnType="{ret}" IsBindable="true" IsSideEffecting="false" m:HttpMethod="GET">"#
             );
-            let _ = writeln!(out, r#"<Parameter Name="bindingParameter" Type="StandardODATA.{bound}"/>"#);
+            let _ = writeln!(
+                out,
+                r#"<Parameter Name="bindingParameter" Type="StandardODATA.{bound}"/>"#
+            );
             for p in params {
-                let t = if p.ends_with("Period") { "Edm.DateTime" } else { "Edm.String" };
+                let t = if p.ends_with("Period") {
+                    "Edm.DateTime"
+                } else {
+                    "Edm.String"
+                };
                 let _ = writeln!(out, r#"<Parameter Name="{p}" Type="{t}"/>"#);
             }
             out.push_str("</FunctionImport>\n");

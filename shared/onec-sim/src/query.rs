@@ -33,12 +33,24 @@ pub struct Dialect {
 
 impl Default for Dialect {
     fn default() -> Self {
-        Dialect { inlinecount_ignores_paging: true }
+        Dialect {
+            inlinecount_ignores_paging: true,
+        }
     }
 }
 
-const SYSTEM_OPTIONS: &[&str] =
-    &["$format", "$filter", "$select", "$expand", "$orderby", "$top", "$skip", "$inlinecount", "$allowedOnly", "allowedOnly"];
+const SYSTEM_OPTIONS: &[&str] = &[
+    "$format",
+    "$filter",
+    "$select",
+    "$expand",
+    "$orderby",
+    "$top",
+    "$skip",
+    "$inlinecount",
+    "$allowedOnly",
+    "allowedOnly",
+];
 
 pub struct Query<'a> {
     pub root: &'a str,
@@ -49,13 +61,18 @@ pub struct Query<'a> {
 
 impl Query<'_> {
     fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn run(&self, db: &Db) -> Result<Answer> {
         for (k, _) in self.params {
             if k.starts_with('$') && !SYSTEM_OPTIONS.contains(&k.as_str()) {
-                return Err(ODataError::not_supported(format!("Параметр запроса {k} не поддерживается")));
+                return Err(ODataError::not_supported(format!(
+                    "Параметр запроса {k} не поддерживается"
+                )));
             }
         }
         let segs = url::split_top(self.path, '/');
@@ -70,20 +87,33 @@ impl Query<'_> {
     fn resource(&self, db: &Db, first: &str, rest: &[&str]) -> Result<Answer> {
         let (name, key) = url::name_and_args(first)?;
         let schema = Schema::get();
-        let set_idx = schema.index(name).ok_or_else(|| ODataError::unknown_set(name))?;
+        let set_idx = schema
+            .index(name)
+            .ok_or_else(|| ODataError::unknown_set(name))?;
         let ty = &schema.sets[set_idx];
         match (key, rest) {
             (Some(key), nav) => self.single(db, ty, key, nav),
             (None, []) => self.collection(db, ty, None),
             (None, ["$count"]) => {
                 let filter = self.filter(ty)?;
-                let rows = self.filtered(db, ty, base_rows(db, ty, &HashSet::new(), None), filter.as_ref())?;
+                let rows = self.filtered(
+                    db,
+                    ty,
+                    base_rows(db, ty, &HashSet::new(), None),
+                    filter.as_ref(),
+                )?;
                 Ok(Answer::Text(rows.len().to_string()))
             }
             (None, [func]) => {
                 let (fname, args) = url::name_and_args(func)?;
                 let mut args = args.map(url::function_args).unwrap_or_default();
-                for p in ["Period", "StartPeriod", "EndPeriod", "Condition", "Dimensions"] {
+                for p in [
+                    "Period",
+                    "StartPeriod",
+                    "EndPeriod",
+                    "Condition",
+                    "Dimensions",
+                ] {
                     if let Some(v) = self.param(p) {
                         args.push((p.to_string(), v.to_string()));
                     }
@@ -91,21 +121,44 @@ impl Query<'_> {
                 let (vty, rows) = vtable::compute(db, ty, fname, &args)?;
                 self.collection(db, &vty, Some(rows))
             }
-            (None, [_, extra, ..]) => Err(ODataError::new(StatusCode::BAD_REQUEST, "6", format!("Неверный URL: {extra}"))),
+            (None, [_, extra, ..]) => Err(ODataError::new(
+                StatusCode::BAD_REQUEST,
+                "6",
+                format!("Неверный URL: {extra}"),
+            )),
         }
     }
 
     fn filter(&self, ty: &EntityType) -> Result<Option<Expr>> {
-        let Some(text) = self.param("$filter") else { return Ok(None) };
+        let Some(text) = self.param("$filter") else {
+            return Ok(None);
+        };
         let expr = parse_filter(text, "$filter")?;
         eval::check(&expr, &ty.fields, "$filter")?;
         Ok(Some(expr))
     }
 
-    fn filtered<'d>(&self, db: &'d Db, ty: &'d EntityType, rows: Vec<&'d Row>, expr: Option<&'d Expr>) -> Result<Vec<&'d Row>> {
+    fn filtered<'d>(
+        &self,
+        db: &'d Db,
+        ty: &'d EntityType,
+        rows: Vec<&'d Row>,
+        expr: Option<&'d Expr>,
+    ) -> Result<Vec<&'d Row>> {
         let Some(expr) = expr else { return Ok(rows) };
         let mut ev = Evaluator::new(db);
-        Ok(rows.into_iter().filter(|row| ev.matches(expr, Frame { fields: &ty.fields, row })).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|row| {
+                ev.matches(
+                    expr,
+                    Frame {
+                        fields: &ty.fields,
+                        row,
+                    },
+                )
+            })
+            .collect())
     }
 
     fn collection(&self, db: &Db, ty: &EntityType, computed: Option<Vec<Row>>) -> Result<Answer> {
@@ -136,16 +189,32 @@ impl Query<'_> {
             Some("allpages") => Some(rows.len()),
             Some(_) => return Err(ODataError::parse("$inlinecount")),
         };
-        let (skip, top) = (number_option(self.param("$skip"), "$skip")?, number_option(self.param("$top"), "$top")?);
+        let (skip, top) = (
+            number_option(self.param("$skip"), "$skip")?,
+            number_option(self.param("$top"), "$top")?,
+        );
         let page: Vec<&Row> = if count.is_some() && self.dialect.inlinecount_ignores_paging {
             rows
         } else {
-            rows.into_iter().skip(skip.unwrap_or(0)).take(top.unwrap_or(usize::MAX)).collect()
+            rows.into_iter()
+                .skip(skip.unwrap_or(0))
+                .take(top.unwrap_or(usize::MAX))
+                .collect()
         };
-        Ok(Answer::Json(self.render_collection(db, ty, &page, &sel, &exp, count)))
+        Ok(Answer::Json(
+            self.render_collection(db, ty, &page, &sel, &exp, count),
+        ))
     }
 
-    fn render_collection(&self, db: &Db, ty: &EntityType, rows: &[&Row], sel: &Sel, exp: &Exp, count: Option<usize>) -> String {
+    fn render_collection(
+        &self,
+        db: &Db,
+        ty: &EntityType,
+        rows: &[&Row],
+        sel: &Sel,
+        exp: &Exp,
+        count: Option<usize>,
+    ) -> String {
         let mut r = Renderer::new(db);
         r.out.push_str("{\"odata.metadata\":");
         crate::value::write_json_str(&mut r.out, &format!("{}$metadata#{}", self.root, ty.name));
@@ -157,7 +226,10 @@ impl Query<'_> {
             if i > 0 {
                 r.out.push(',');
             }
-            let link = ty.has_key().then(|| SelfLink { set: &ty.name, key: row[0].as_guid().unwrap_or_default() });
+            let link = ty.has_key().then(|| SelfLink {
+                set: &ty.name,
+                key: row[0].as_guid().unwrap_or_default(),
+            });
             r.object(&ty.fields, row, sel, exp, link.as_ref());
         }
         r.out.push_str("]}");
@@ -166,33 +238,60 @@ impl Query<'_> {
 
     fn single(&self, db: &Db, ty: &EntityType, key: &str, nav: &[&str]) -> Result<Answer> {
         if self.param("$expand").is_some() {
-            return Err(ODataError::not_supported("Опция $expand не поддерживается для одиночной сущности"));
+            return Err(ODataError::not_supported(
+                "Опция $expand не поддерживается для одиночной сущности",
+            ));
         }
         let (row_ty, row) = find_by_key(db, ty, key)?;
         let mut ty = row_ty;
         let mut row = row;
         for seg in nav {
-            let i = ty.fields.iter().position(|f| f.name == *seg && matches!(f.ty, Ty::Ref(_)));
-            let Some(i) = i else { return Err(ODataError::segment_not_found(seg)) };
-            let Ty::Ref(target) = ty.fields[i].ty else { unreachable!("checked above") };
+            let i = ty
+                .fields
+                .iter()
+                .position(|f| f.name == *seg && matches!(f.ty, Ty::Ref(_)));
+            let Some(i) = i else {
+                return Err(ODataError::segment_not_found(seg));
+            };
+            let Ty::Ref(target) = ty.fields[i].ty else {
+                unreachable!("checked above")
+            };
             let id = row[i].as_guid().unwrap_or_default();
-            row = db.get(target, id).cloned().ok_or_else(ODataError::not_found)?;
+            row = db
+                .get(target, id)
+                .cloned()
+                .ok_or_else(ODataError::not_found)?;
             ty = Schema::get().set(target).clone();
         }
         let sel = Sel::parse(self.param("$select"));
         sel.validate(&ty.fields)?;
         let mut r = Renderer::new(db);
         r.out.push_str("{\"odata.metadata\":");
-        crate::value::write_json_str(&mut r.out, &format!("{}$metadata#{}/@Element", self.root, ty.name));
+        crate::value::write_json_str(
+            &mut r.out,
+            &format!("{}$metadata#{}/@Element", self.root, ty.name),
+        );
         let mut first = false;
-        let link = ty.has_key().then(|| SelfLink { set: &ty.name, key: row[0].as_guid().unwrap_or_default() });
-        r.members(&ty.fields, &row, &sel, &Exp::default(), link.as_ref(), &mut first);
+        let link = ty.has_key().then(|| SelfLink {
+            set: &ty.name,
+            key: row[0].as_guid().unwrap_or_default(),
+        });
+        r.members(
+            &ty.fields,
+            &row,
+            &sel,
+            &Exp::default(),
+            link.as_ref(),
+            &mut first,
+        );
         r.out.push('}');
         Ok(Answer::Json(r.out))
     }
 
     fn order(&self, db: &Db, ty: &EntityType, rows: &mut [&Row]) -> Result<()> {
-        let Some(text) = self.param("$orderby") else { return Ok(()) };
+        let Some(text) = self.param("$orderby") else {
+            return Ok(());
+        };
         // On recorder register record sets 1C ignores $orderby entirely, even unknown names.
         if matches!(ty.kind, Kind::RecordSets { .. }) {
             return Ok(());
@@ -217,7 +316,18 @@ impl Query<'_> {
         let mut keyed: Vec<(Vec<Value>, &Row)> = rows
             .iter()
             .map(|row| {
-                let k = keys.iter().map(|(e, _)| ev.eval(e, Frame { fields: &ty.fields, row })).collect();
+                let k = keys
+                    .iter()
+                    .map(|(e, _)| {
+                        ev.eval(
+                            e,
+                            Frame {
+                                fields: &ty.fields,
+                                row,
+                            },
+                        )
+                    })
+                    .collect();
                 (k, *row)
             })
             .collect();
@@ -240,7 +350,11 @@ impl Query<'_> {
 
 /// `$orderby=Ref_Key` sorts by the object's auto-order, not by GUID (PROTOCOL.md §7.4).
 fn auto_order(ty: &EntityType) -> Vec<Expr> {
-    let names: &[&str] = if ty.is_document() { &["Date", "Number"] } else { &["Description", "Code"] };
+    let names: &[&str] = if ty.is_document() {
+        &["Date", "Number"]
+    } else {
+        &["Description", "Code"]
+    };
     names
         .iter()
         .filter(|n| ty.field(n).is_some())
@@ -256,7 +370,8 @@ pub fn parse_filter(text: &str, option: &str) -> Result<Expr> {
 }
 
 fn number_option(v: Option<&str>, name: &str) -> Result<Option<usize>> {
-    v.map(|s| s.parse::<usize>().map_err(|_| ODataError::parse(name))).transpose()
+    v.map(|s| s.parse::<usize>().map_err(|_| ODataError::parse(name)))
+        .transpose()
 }
 
 /// GUIDs a filter pins `Ref_Key` to (`Ref_Key eq guid'…'` alone or in an `or`-chain, under `and`), so key
@@ -266,7 +381,9 @@ fn key_hints(expr: &Expr) -> HashSet<Uuid> {
         match e {
             Expr::Binary(l, BinOp::Or, r) => or_chain(l, out) && or_chain(r, out),
             Expr::Binary(l, BinOp::Eq, r) => match (l.as_ref(), r.as_ref()) {
-                (Expr::Path(p), Expr::Literal(Literal::Guid(g))) if p.len() == 1 && p[0] == "Ref_Key" => {
+                (Expr::Path(p), Expr::Literal(Literal::Guid(g)))
+                    if p.len() == 1 && p[0] == "Ref_Key" =>
+                {
                     out.insert(*g);
                     true
                 }
@@ -294,10 +411,18 @@ fn key_hints(expr: &Expr) -> HashSet<Uuid> {
 }
 
 /// Rows stored in a table, narrowed by key hints where the set is keyed.
-fn base_rows<'d>(db: &'d Db, ty: &EntityType, keys: &HashSet<Uuid>, _limit: Option<usize>) -> Vec<&'d Row> {
+fn base_rows<'d>(
+    db: &'d Db,
+    ty: &EntityType,
+    keys: &HashSet<Uuid>,
+    _limit: Option<usize>,
+) -> Vec<&'d Row> {
     let t = &db.tables[Schema::get().index(&ty.name).expect("known set")];
     if ty.has_key() && !keys.is_empty() {
-        let mut pos: Vec<usize> = keys.iter().filter_map(|k| t.by_key.get(k).copied()).collect();
+        let mut pos: Vec<usize> = keys
+            .iter()
+            .filter_map(|k| t.by_key.get(k).copied())
+            .collect();
         pos.sort_unstable();
         return pos.into_iter().map(|i| &t.rows[i]).collect();
     }
@@ -329,7 +454,8 @@ fn derive_rows(db: &Db, ty: &EntityType, keys: &HashSet<Uuid>) -> Option<Vec<Row
             let rec_ty = &schema.sets[*records];
             let recorder = rec_ty.field("Recorder").expect("recorder");
             let mut order: Vec<Value> = Vec::new();
-            let mut groups: std::collections::HashMap<String, Vec<Row>> = std::collections::HashMap::new();
+            let mut groups: std::collections::HashMap<String, Vec<Row>> =
+                std::collections::HashMap::new();
             for r in &db.tables[*records].rows {
                 let k = format!("{:?}", r[recorder]);
                 let g = groups.entry(k).or_insert_with(|| {
@@ -356,7 +482,13 @@ fn derive_rows(db: &Db, ty: &EntityType, keys: &HashSet<Uuid>) -> Option<Vec<Row
 
 /// Key access: `Set(guid'…')`, `Set(Ref_Key=guid'…')`, `Set_Section(Ref_Key=guid'…',LineNumber=1)`.
 fn find_by_key(db: &Db, ty: &EntityType, key: &str) -> Result<(EntityType, Row)> {
-    let bad_key = || ODataError::new(StatusCode::BAD_REQUEST, "6", format!("Неверный ключ сущности: {key}"));
+    let bad_key = || {
+        ODataError::new(
+            StatusCode::BAD_REQUEST,
+            "6",
+            format!("Неверный ключ сущности: {key}"),
+        )
+    };
     let parts = url::split_top(key, ',');
     let mut guid = None;
     let mut line = None;
@@ -374,7 +506,10 @@ fn find_by_key(db: &Db, ty: &EntityType, key: &str) -> Result<(EntityType, Row)>
     let guid = guid.ok_or_else(bad_key)?;
     match &ty.kind {
         Kind::Catalog | Kind::Document | Kind::Chart if line.is_none() => {
-            let row = db.get(&ty.name, guid).cloned().ok_or_else(ODataError::not_found)?;
+            let row = db
+                .get(&ty.name, guid)
+                .cloned()
+                .ok_or_else(ODataError::not_found)?;
             Ok((ty.clone(), row))
         }
         Kind::Section { .. } => {

@@ -35,7 +35,10 @@ pub struct Field {
 }
 
 fn f(name: &str, ty: Ty) -> Field {
-    Field { name: name.to_string(), ty }
+    Field {
+        name: name.to_string(),
+        ty,
+    }
 }
 
 impl Field {
@@ -56,15 +59,22 @@ pub enum Kind {
     Document,
     Chart,
     /// `<Owner>_<Section>`: the rows of a tabular section as their own set.
-    Section { owner: usize, field: usize },
+    Section {
+        owner: usize,
+        field: usize,
+    },
     /// An independent information register (flat records keyed by dimensions).
     InfoRegister,
     /// `InformationRegister_X_RecordType` of a recorder-subordinate periodic register.
     InfoRecords,
     /// `AccumulationRegister_X_RecordType`: flat records. `balance` = balance kind (has `RecordType`).
-    AccumRecords { balance: bool },
+    AccumRecords {
+        balance: bool,
+    },
     /// `AccumulationRegister_X` / `InformationRegister_X`: one entry per recorder with `RecordSet`.
-    RecordSets { records: usize },
+    RecordSets {
+        records: usize,
+    },
 }
 
 /// Dimensions and resources of a register (indices into the record type's fields).
@@ -97,17 +107,37 @@ impl EntityType {
 }
 
 pub const ENUMS: &[(&str, &[&str])] = &[
-    ("СтатусыЗаказовКлиентов", &["НеСогласован", "КОбеспечению", "КОтгрузке", "Закрыт"]),
-    ("ФормыОплаты", &["Наличная", "Безналичная", "ПлатежнаяКарта"]),
+    (
+        "СтатусыЗаказовКлиентов",
+        &["НеСогласован", "КОбеспечению", "КОтгрузке", "Закрыт"],
+    ),
+    (
+        "ФормыОплаты",
+        &["Наличная", "Безналичная", "ПлатежнаяКарта"],
+    ),
     (
         "СпособыДоставки",
-        &["Самовывоз", "ДоКлиента", "СиламиПеревозчика", "СиламиПеревозчикаПоАдресу"],
+        &[
+            "Самовывоз",
+            "ДоКлиента",
+            "СиламиПеревозчика",
+            "СиламиПеревозчикаПоАдресу",
+        ],
     ),
     (
         "ТипыКонтактнойИнформации",
-        &["Адрес", "Телефон", "АдресЭлектроннойПочты", "ВебСтраница", "Другое"],
+        &[
+            "Адрес",
+            "Телефон",
+            "АдресЭлектроннойПочты",
+            "ВебСтраница",
+            "Другое",
+        ],
     ),
-    ("СтатусыЗаказовПоставщикам", &["НеСогласован", "Подтвержден", "КПоступлению", "Закрыт"]),
+    (
+        "СтатусыЗаказовПоставщикам",
+        &["НеСогласован", "Подтвержден", "КПоступлению", "Закрыт"],
+    ),
     ("AccumulationRecordType", &["Receipt", "Expense"]),
 ];
 
@@ -128,12 +158,18 @@ impl Schema {
     }
 
     pub fn set(&self, name: &str) -> &EntityType {
-        &self.sets[self.index(name).unwrap_or_else(|| panic!("no entity set {name}"))]
+        &self.sets[self
+            .index(name)
+            .unwrap_or_else(|| panic!("no entity set {name}"))]
     }
 }
 
 fn catalog_head() -> Vec<Field> {
-    vec![f("Ref_Key", Ty::Key), f("DataVersion", Ty::Str), f("DeletionMark", Ty::Bool)]
+    vec![
+        f("Ref_Key", Ty::Key),
+        f("DataVersion", Ty::Str),
+        f("DeletionMark", Ty::Bool),
+    ]
 }
 
 fn document_head() -> Vec<Field> {
@@ -231,8 +267,16 @@ pub fn records_of(register: &str) -> String {
 
 fn base_sets() -> Vec<(String, Kind, Vec<Field>)> {
     use Ty::*;
-    let cat = |name: &str, rest: Vec<Field>| (name.to_string(), Kind::Catalog, with(catalog_head(), rest));
-    let doc = |name: &str, rest: Vec<Field>| (name.to_string(), Kind::Document, with(document_head(), rest));
+    let cat = |name: &str, rest: Vec<Field>| {
+        (name.to_string(), Kind::Catalog, with(catalog_head(), rest))
+    };
+    let doc = |name: &str, rest: Vec<Field>| {
+        (
+            name.to_string(),
+            Kind::Document,
+            with(document_head(), rest),
+        )
+    };
     let payment = |name: &str| {
         doc(
             name,
@@ -276,10 +320,18 @@ fn base_sets() -> Vec<(String, Kind, Vec<Field>)> {
                 vec![f("Description", Str), f("Имя", Str), f("Заголовок", Str)],
             ),
         ),
-        cat(PROP_VALUES, vec![f("Owner", Ref(CHART_PROPS)), f("Description", Str)]),
+        cat(
+            PROP_VALUES,
+            vec![f("Owner", Ref(CHART_PROPS)), f("Description", Str)],
+        ),
         cat(
             WAREHOUSES,
-            vec![f("Parent", Ref(WAREHOUSES)), f("IsFolder", Bool), f("Code", Str), f("Description", Str)],
+            vec![
+                f("Parent", Ref(WAREHOUSES)),
+                f("IsFolder", Bool),
+                f("Code", Str),
+                f("Description", Str),
+            ],
         ),
         cat(
             UNITS,
@@ -323,9 +375,21 @@ fn base_sets() -> Vec<(String, Kind, Vec<Field>)> {
         ),
         cat(
             KINDS,
-            vec![f("Parent", Ref(KINDS)), f("IsFolder", Bool), f("Description", Str), f("Описание", Str)],
+            vec![
+                f("Parent", Ref(KINDS)),
+                f("IsFolder", Bool),
+                f("Description", Str),
+                f("Описание", Str),
+            ],
         ),
-        cat(MAKERS, vec![f("Parent", Ref(MAKERS)), f("IsFolder", Bool), f("Description", Str)]),
+        cat(
+            MAKERS,
+            vec![
+                f("Parent", Ref(MAKERS)),
+                f("IsFolder", Bool),
+                f("Description", Str),
+            ],
+        ),
         cat(CURRENCIES, vec![f("Code", Str), f("Description", Str)]),
         cat(
             PRICE_KINDS,
@@ -384,7 +448,11 @@ fn base_sets() -> Vec<(String, Kind, Vec<Field>)> {
         ),
         cat(
             PRODUCT_KEYS,
-            vec![f("Description", Str), f("Номенклатура", Ref(PRODUCTS)), f("Склад", Ref(WAREHOUSES))],
+            vec![
+                f("Description", Str),
+                f("Номенклатура", Ref(PRODUCTS)),
+                f("Склад", Ref(WAREHOUSES)),
+            ],
         ),
         doc(
             ORDERS,
@@ -485,7 +553,11 @@ fn base_sets() -> Vec<(String, Kind, Vec<Field>)> {
         (
             EXTRA_INFO.to_string(),
             Kind::InfoRegister,
-            vec![f("Объект", Composite), f("Свойство", Ref(CHART_PROPS)), f("Значение", Composite)],
+            vec![
+                f("Объект", Composite),
+                f("Свойство", Ref(CHART_PROPS)),
+                f("Значение", Composite),
+            ],
         ),
     ]
 }
@@ -556,7 +628,12 @@ fn build() -> Schema {
                 dims: (0..fields.len().saturating_sub(1)).collect(),
                 resources: vec![fields.len() - 1],
             });
-            EntityType { name, kind, fields, register }
+            EntityType {
+                name,
+                kind,
+                fields,
+                register,
+            }
         })
         .collect();
     for (name, rest, n_dims, kind) in registers() {
@@ -576,12 +653,24 @@ fn build() -> Schema {
             resources: (first + n_dims..fields.len()).collect(),
         };
         let records = sets.len();
-        let set_fields: Vec<Field> = fields.iter().filter(|f| f.name != "Recorder").cloned().collect();
-        sets.push(EntityType { name: records_of(name), kind, fields, register: Some(register) });
+        let set_fields: Vec<Field> = fields
+            .iter()
+            .filter(|f| f.name != "Recorder")
+            .cloned()
+            .collect();
+        sets.push(EntityType {
+            name: records_of(name),
+            kind,
+            fields,
+            register: Some(register),
+        });
         sets.push(EntityType {
             name: name.to_string(),
             kind: Kind::RecordSets { records },
-            fields: vec![f("Recorder", Ty::Composite), f("RecordSet", Ty::Table(set_fields))],
+            fields: vec![
+                f("Recorder", Ty::Composite),
+                f("RecordSet", Ty::Table(set_fields)),
+            ],
             register: None,
         });
     }
@@ -601,6 +690,10 @@ fn build() -> Schema {
             }
         }
     }
-    let by_name = sets.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
+    let by_name = sets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect();
     Schema { sets, by_name }
 }

@@ -24,11 +24,16 @@ pub struct Exp {
 
 impl Sel {
     pub fn everything() -> Sel {
-        Sel { all: true, ..Sel::default() }
+        Sel {
+            all: true,
+            ..Sel::default()
+        }
     }
 
     pub fn parse(select: Option<&str>) -> Sel {
-        let Some(select) = select.filter(|s| !s.trim().is_empty()) else { return Sel::everything() };
+        let Some(select) = select.filter(|s| !s.trim().is_empty()) else {
+            return Sel::everything();
+        };
         let mut root = Sel::default();
         for item in select.split(',') {
             let mut node = &mut root;
@@ -67,10 +72,16 @@ impl Sel {
     pub fn validate(&self, fields: &[Field]) -> Result<()> {
         for (name, sub) in &self.children {
             match find(fields, name) {
-                Some(Member::Plain(f)) if !sub.children.is_empty() || sub.all || sub.no_tables => match &f.ty {
-                    Ty::Table(rows) => sub.validate(&with_owner_key(rows))?,
-                    _ => return Err(ODataError::segment_not_found(sub.children.keys().next().unwrap_or(name))),
-                },
+                Some(Member::Plain(f)) if !sub.children.is_empty() || sub.all || sub.no_tables => {
+                    match &f.ty {
+                        Ty::Table(rows) => sub.validate(&with_owner_key(rows))?,
+                        _ => {
+                            return Err(ODataError::segment_not_found(
+                                sub.children.keys().next().unwrap_or(name),
+                            ));
+                        }
+                    }
+                }
                 Some(Member::Nav(target)) => sub.validate(&Schema::get().set(target).fields)?,
                 Some(_) => {}
                 None => return Err(ODataError::segment_not_found(name)),
@@ -83,7 +94,12 @@ impl Sel {
 impl Exp {
     pub fn parse(expand: Option<&str>) -> Exp {
         let mut root = Exp::default();
-        for item in expand.unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        for item in expand
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let mut node = &mut root;
             for seg in item.split('/') {
                 node = node.children.entry(seg.to_string()).or_default();
@@ -109,7 +125,10 @@ impl Exp {
 
 /// Tabular-section row fields with the owner's `Ref_Key` in front.
 fn with_owner_key(rows: &[Field]) -> Vec<Field> {
-    let mut fields = vec![Field { name: "Ref_Key".into(), ty: Ty::Key }];
+    let mut fields = vec![Field {
+        name: "Ref_Key".into(),
+        ty: Ty::Key,
+    }];
     fields.extend(rows.iter().cloned());
     fields
 }
@@ -147,7 +166,10 @@ pub struct SelfLink<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(db: &'a Db) -> Self {
-        Renderer { db, out: String::with_capacity(4096) }
+        Renderer {
+            db,
+            out: String::with_capacity(4096),
+        }
     }
 
     fn member(&mut self, first: &mut bool, name: &str) {
@@ -160,7 +182,15 @@ impl<'a> Renderer<'a> {
     }
 
     /// Writes the members of one object (without braces), in metadata order.
-    pub fn members(&mut self, fields: &[Field], row: &Row, sel: &Sel, exp: &Exp, link: Option<&SelfLink>, first: &mut bool) {
+    pub fn members(
+        &mut self,
+        fields: &[Field],
+        row: &Row,
+        sel: &Sel,
+        exp: &Exp,
+        link: Option<&SelfLink>,
+        first: &mut bool,
+    ) {
         let mut links = Vec::new();
         for (f, v) in fields.iter().zip(row) {
             match &f.ty {
@@ -220,7 +250,10 @@ impl<'a> Renderer<'a> {
                 Ty::Binary => {
                     if sel.wants(&f.wire_name(), false) {
                         let (mime, data) = match v {
-                            Value::Binary(b) => (b.0.clone(), base64::engine::general_purpose::STANDARD.encode(&b.1)),
+                            Value::Binary(b) => (
+                                b.0.clone(),
+                                base64::engine::general_purpose::STANDARD.encode(&b.1),
+                            ),
                             _ => ("application/octet-stream".to_string(), String::new()),
                         };
                         self.member(first, &f.wire_name());
@@ -240,12 +273,22 @@ impl<'a> Renderer<'a> {
         if let Some(link) = link {
             for name in links {
                 self.member(first, &format!("{name}@navigationLinkUrl"));
-                write_json_str(&mut self.out, &format!("{}(guid'{}')/{name}", link.set, link.key));
+                write_json_str(
+                    &mut self.out,
+                    &format!("{}(guid'{}')/{name}", link.set, link.key),
+                );
             }
         }
     }
 
-    pub fn object(&mut self, fields: &[Field], row: &Row, sel: &Sel, exp: &Exp, link: Option<&SelfLink>) {
+    pub fn object(
+        &mut self,
+        fields: &[Field],
+        row: &Row,
+        sel: &Sel,
+        exp: &Exp,
+        link: Option<&SelfLink>,
+    ) {
         self.out.push('{');
         let mut first = true;
         self.members(fields, row, sel, exp, link, &mut first);
@@ -254,10 +297,17 @@ impl<'a> Renderer<'a> {
 
     /// An expanded reference; an empty or dangling reference expands to `null`.
     fn expanded(&mut self, target: &str, v: &Value, sel: &Sel, exp: &Exp) {
-        match v.as_guid().filter(|g| !g.is_nil()).and_then(|g| self.db.get(target, g)) {
+        match v
+            .as_guid()
+            .filter(|g| !g.is_nil())
+            .and_then(|g| self.db.get(target, g))
+        {
             Some(row) => {
                 let fields = &Schema::get().set(target).fields;
-                let link = SelfLink { set: target, key: v.as_guid().unwrap_or_default() };
+                let link = SelfLink {
+                    set: target,
+                    key: v.as_guid().unwrap_or_default(),
+                };
                 self.object(fields, row, sel, exp, Some(&link))
             }
             None => self.out.push_str("null"),

@@ -45,8 +45,13 @@ async fn control_faults(sim: Simulator, req: Request) -> Response {
         }
         Method::GET => axum::Json(sim.faults()).into_response(),
         Method::POST | Method::PUT => {
-            let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap_or_default();
-            match serde_json::from_slice::<Faults>(&body).map_err(|e| e.to_string()).and_then(|f| f.validate().map(|_| f)) {
+            let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                .await
+                .unwrap_or_default();
+            match serde_json::from_slice::<Faults>(&body)
+                .map_err(|e| e.to_string())
+                .and_then(|f| f.validate().map(|_| f))
+            {
                 Ok(f) => {
                     sim.set_faults(f.clone());
                     axum::Json(f).into_response()
@@ -62,7 +67,9 @@ async fn control_changes(sim: Simulator, req: Request) -> Response {
     if req.method() != Method::POST {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap_or_default();
+    let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
     let change = match serde_json::from_slice(&body) {
         Ok(c) => c,
         Err(e) => return (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
@@ -80,14 +87,20 @@ fn odata_error(e: &ODataError) -> Response {
 fn json_response(status: StatusCode, body: String) -> Response {
     let mut r = (status, body).into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json;charset=utf-8"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json;charset=utf-8"),
+    );
     h.insert("DataServiceVersion", HeaderValue::from_static("3.0"));
     r
 }
 
 fn html(status: StatusCode, body: &'static str) -> Response {
     let mut r = (status, body).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     r
 }
 
@@ -95,14 +108,19 @@ fn html(status: StatusCode, body: &'static str) -> Response {
 fn credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let encoded = value.strip_prefix("Basic ")?;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let (user, password) = text.split_once(':')?;
     Some((user.to_string(), password.to_string()))
 }
 
 fn wants_json(params: &[(String, String)], headers: &HeaderMap) -> bool {
-    let format = params.iter().find(|(k, _)| k == "$format").map(|(_, v)| v.as_str());
+    let format = params
+        .iter()
+        .find(|(k, _)| k == "$format")
+        .map(|(_, v)| v.as_str());
     match format {
         Some(f) => f == "json" || f.starts_with("application/json"),
         None => headers
@@ -119,8 +137,12 @@ async fn odata(sim: Simulator, req: Request) -> Response {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
     }
     match faults.mode {
-        Some(FaultMode::Maintenance) => return json_response(StatusCode::FORBIDDEN, MAINTENANCE_BODY.into()),
-        Some(FaultMode::Unavailable) => return html(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE_BODY),
+        Some(FaultMode::Maintenance) => {
+            return json_response(StatusCode::FORBIDDEN, MAINTENANCE_BODY.into());
+        }
+        Some(FaultMode::Unavailable) => {
+            return html(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE_BODY);
+        }
         Some(FaultMode::Html) => return html(StatusCode::OK, HTML_BODY),
         _ => {}
     }
@@ -130,18 +152,24 @@ async fn odata(sim: Simulator, req: Request) -> Response {
     match credentials(req.headers()) {
         Some((u, p)) if sim.accepts(&u, &p) => {}
         _ => {
-            let mut r = (StatusCode::UNAUTHORIZED, "401 Unauthorized: неверное имя пользователя или пароль").into_response();
-            r.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"1C:Enterprise 8.3\""));
+            let mut r = (
+                StatusCode::UNAUTHORIZED,
+                "401 Unauthorized: неверное имя пользователя или пароль",
+            )
+                .into_response();
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"1C:Enterprise 8.3\""),
+            );
             return r;
         }
     }
     let session_cookie = sim.session(req.headers());
     let mut response = answer(&sim, req).await;
-    if let Some(cookie) = session_cookie {
-        if let Ok(v) = HeaderValue::from_str(&format!("ibsession={cookie}; Path=/; HttpOnly")) {
-            response.headers_mut().insert(header::SET_COOKIE, v);
-        }
+    if let Some(v) = session_cookie
+        .and_then(|c| HeaderValue::from_str(&format!("ibsession={c}; Path=/; HttpOnly")).ok())
+    {
+        response.headers_mut().insert(header::SET_COOKIE, v);
     }
     match faults.mode {
         Some(FaultMode::Truncated) => truncate(response).await,
@@ -169,28 +197,46 @@ async fn answer(sim: &Simulator, req: Request) -> Response {
             "Симулятор поддерживает только JSON: укажите $format=json или Accept: application/json",
         ));
     }
-    let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
     let root = format!("http://{host}{ROOT}");
     let result = match parts.method {
         Method::GET => {
             let sim = sim.clone();
-            tokio::task::spawn_blocking(move || sim.query_at(&root, &path, &params)).await.unwrap_or_else(|_| {
-                Err(ODataError::new(StatusCode::INTERNAL_SERVER_ERROR, "-1", "Внутренняя ошибка"))
-            })
+            tokio::task::spawn_blocking(move || sim.query_at(&root, &path, &params))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(ODataError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "-1",
+                        "Внутренняя ошибка",
+                    ))
+                })
         }
         Method::PATCH => {
-            let body = axum::body::to_bytes(body, 16 << 20).await.unwrap_or_default();
+            let body = axum::body::to_bytes(body, 16 << 20)
+                .await
+                .unwrap_or_default();
             sim.patch(&path, &body).map(Answer::Json)
         }
-        _ => Err(ODataError::new(StatusCode::METHOD_NOT_ALLOWED, "19", "Метод HTTP не поддерживается для этого ресурса")),
+        _ => Err(ODataError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "19",
+            "Метод HTTP не поддерживается для этого ресурса",
+        )),
     };
     match result {
         Ok(Answer::Json(body)) => json_response(StatusCode::OK, body),
         Ok(Answer::Text(body)) => (StatusCode::OK, body).into_response(),
         Ok(Answer::Xml(body)) => {
             let mut r = (StatusCode::OK, body).into_response();
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/xml;charset=utf-8"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/xml;charset=utf-8"),
+            );
             r
         }
         Err(e) => odata_error(&e),
@@ -199,7 +245,9 @@ async fn answer(sim: &Simulator, req: Request) -> Response {
 
 async fn body_bytes(response: Response) -> (axum::http::response::Parts, Bytes) {
     let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     (parts, bytes)
 }
 
@@ -215,10 +263,11 @@ async fn stall(response: Response) -> Response {
     let (mut parts, bytes) = body_bytes(response).await;
     let head = bytes.slice(..bytes.len() / 2);
     parts.headers.remove(header::CONTENT_LENGTH);
-    let chunks = stream::once(async move { Ok::<Bytes, Infallible>(head) }).chain(stream::once(async {
-        tokio::time::sleep(Duration::from_secs(3600)).await;
-        Ok(Bytes::new())
-    }));
+    let chunks =
+        stream::once(async move { Ok::<Bytes, Infallible>(head) }).chain(stream::once(async {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok(Bytes::new())
+        }));
     Response::from_parts(parts, Body::from_stream(chunks))
 }
 
@@ -228,4 +277,3 @@ pub(crate) fn new_session_id() -> String {
     let n: u128 = rand::rng().random();
     format!("{n:032x}")
 }
-

@@ -8,12 +8,20 @@ pub fn decode(s: &str) -> Result<String> {
     percent_decode_str(s)
         .decode_utf8()
         .map(|c| c.into_owned())
-        .map_err(|_| ODataError::new(axum::http::StatusCode::BAD_REQUEST, "6", "Неверная кодировка URL"))
+        .map_err(|_| {
+            ODataError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "6",
+                "Неверная кодировка URL",
+            )
+        })
 }
 
 /// Query parameters in order, split on `&` before decoding so encoded `&` inside literals survive.
 pub fn query_params(raw: Option<&str>) -> Result<Vec<(String, String)>> {
-    let Some(raw) = raw else { return Ok(Vec::new()) };
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
     raw.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -48,7 +56,11 @@ pub fn name_and_args(seg: &str) -> Result<(&str, Option<&str>)> {
     match seg.find('(') {
         None => Ok((seg, None)),
         Some(open) if seg.ends_with(')') => Ok((&seg[..open], Some(&seg[open + 1..seg.len() - 1]))),
-        Some(_) => Err(ODataError::new(axum::http::StatusCode::BAD_REQUEST, "6", format!("Неверный URL: {seg}"))),
+        Some(_) => Err(ODataError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "6",
+            format!("Неверный URL: {seg}"),
+        )),
     }
 }
 
@@ -98,7 +110,11 @@ pub fn string_param(v: &str) -> Option<String> {
         }
         i += 1;
     }
-    Some(if all_doubled { inner.replace("''", "'") } else { inner.to_string() })
+    Some(if all_doubled {
+        inner.replace("''", "'")
+    } else {
+        inner.to_string()
+    })
 }
 
 #[cfg(test)]
@@ -114,7 +130,9 @@ mod tests {
 
     #[test]
     fn condition_quotes_both_styles() {
-        let a = function_args("Period=datetime'2026-03-20T00:00:00',Condition='ВидЦены_Key eq guid''2b3c''',Dimensions='А,Б'");
+        let a = function_args(
+            "Period=datetime'2026-03-20T00:00:00',Condition='ВидЦены_Key eq guid''2b3c''',Dimensions='А,Б'",
+        );
         assert_eq!(a.len(), 3);
         assert_eq!(string_param(&a[1].1).unwrap(), "ВидЦены_Key eq guid'2b3c'");
         assert_eq!(string_param(&a[2].1).unwrap(), "А,Б");

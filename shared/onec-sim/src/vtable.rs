@@ -27,8 +27,12 @@ enum Func {
 impl Func {
     fn params(self) -> &'static [&'static str] {
         match self {
-            Func::Balance | Func::SliceLast | Func::SliceFirst => &["Period", "Condition", "Dimensions"],
-            Func::Turnovers | Func::BalanceAndTurnovers => &["StartPeriod", "EndPeriod", "Condition", "Dimensions"],
+            Func::Balance | Func::SliceLast | Func::SliceFirst => {
+                &["Period", "Condition", "Dimensions"]
+            }
+            Func::Turnovers | Func::BalanceAndTurnovers => {
+                &["StartPeriod", "EndPeriod", "Condition", "Dimensions"]
+            }
         }
     }
 }
@@ -42,10 +46,17 @@ struct Params {
 }
 
 /// Computes a virtual table bound to `bound` (the register set or, for slices, its `_RecordType` set).
-pub fn compute(db: &Db, bound: &EntityType, name: &str, args: &[(String, String)]) -> Result<(EntityType, Vec<Row>)> {
+pub fn compute(
+    db: &Db,
+    bound: &EntityType,
+    name: &str,
+    args: &[(String, String)],
+) -> Result<(EntityType, Vec<Row>)> {
     let schema = Schema::get();
     let (func, records) = match (&bound.kind, name) {
-        (Kind::RecordSets { records }, "Balance") if schema.sets[*records].kind == (Kind::AccumRecords { balance: true }) => {
+        (Kind::RecordSets { records }, "Balance")
+            if schema.sets[*records].kind == (Kind::AccumRecords { balance: true }) =>
+        {
             (Func::Balance, *records)
         }
         (Kind::RecordSets { records }, "BalanceAndTurnovers")
@@ -53,11 +64,17 @@ pub fn compute(db: &Db, bound: &EntityType, name: &str, args: &[(String, String)
         {
             (Func::BalanceAndTurnovers, *records)
         }
-        (Kind::RecordSets { records }, "Turnovers") if matches!(schema.sets[*records].kind, Kind::AccumRecords { .. }) => {
+        (Kind::RecordSets { records }, "Turnovers")
+            if matches!(schema.sets[*records].kind, Kind::AccumRecords { .. }) =>
+        {
             (Func::Turnovers, *records)
         }
-        (Kind::InfoRecords, "SliceLast") => (Func::SliceLast, schema.index(&bound.name).expect("set")),
-        (Kind::InfoRecords, "SliceFirst") => (Func::SliceFirst, schema.index(&bound.name).expect("set")),
+        (Kind::InfoRecords, "SliceLast") => {
+            (Func::SliceLast, schema.index(&bound.name).expect("set"))
+        }
+        (Kind::InfoRecords, "SliceFirst") => {
+            (Func::SliceFirst, schema.index(&bound.name).expect("set"))
+        }
         _ => return Err(ODataError::method_not_found()),
     };
     let rec_ty = &schema.sets[records];
@@ -65,10 +82,20 @@ pub fn compute(db: &Db, bound: &EntityType, name: &str, args: &[(String, String)
     let rows = &db.tables[records].rows;
     let period_col = rec_ty.field("Period").expect("period");
     let active_col = rec_ty.field("Active").expect("active");
-    let mut pass = passes(Evaluator::new(db), params.condition.as_ref(), &rec_ty.fields, active_col);
+    let mut pass = passes(
+        Evaluator::new(db),
+        params.condition.as_ref(),
+        &rec_ty.fields,
+        active_col,
+    );
     match func {
-        Func::SliceLast | Func::SliceFirst => Ok((rec_ty.clone(), slice(func, rec_ty, rows, &params, period_col, &mut pass))),
-        _ => Ok(aggregate(func, rec_ty, rows, &params, period_col, &mut pass)),
+        Func::SliceLast | Func::SliceFirst => Ok((
+            rec_ty.clone(),
+            slice(func, rec_ty, rows, &params, period_col, &mut pass),
+        )),
+        _ => Ok(aggregate(
+            func, rec_ty, rows, &params, period_col, &mut pass,
+        )),
     }
 }
 
@@ -79,11 +106,19 @@ fn passes<'d>(
     fields: &'d [Field],
     active: usize,
 ) -> impl FnMut(&'d Row) -> bool {
-    move |r| r[active].as_bool() && condition.is_none_or(|c| ev.matches(c, Frame { fields, row: r }))
+    move |r| {
+        r[active].as_bool() && condition.is_none_or(|c| ev.matches(c, Frame { fields, row: r }))
+    }
 }
 
 fn parse_params(func: Func, rec_ty: &EntityType, args: &[(String, String)]) -> Result<Params> {
-    let mut p = Params { period: None, start: None, end: None, condition: None, dimensions: None };
+    let mut p = Params {
+        period: None,
+        start: None,
+        end: None,
+        condition: None,
+        dimensions: None,
+    };
     let register = rec_ty.register.as_ref().expect("register");
     for (name, value) in args {
         if !func.params().contains(&name.as_str()) {
@@ -148,7 +183,11 @@ fn slice<'d>(
         if !in_range || !pass(r) {
             continue;
         }
-        let key: String = dims.iter().map(|&d| key_part(&r[d])).collect::<Vec<_>>().join("|");
+        let key: String = dims
+            .iter()
+            .map(|&d| key_part(&r[d]))
+            .collect::<Vec<_>>()
+            .join("|");
         match best.get(&key) {
             None => {
                 order.push(key.clone());
@@ -162,26 +201,54 @@ fn slice<'d>(
             }
         }
     }
-    order.into_iter().filter_map(|k| best.get(&k).map(|r| (*r).clone())).collect()
+    order
+        .into_iter()
+        .filter_map(|k| best.get(&k).map(|r| (*r).clone()))
+        .collect()
 }
 
 /// Result fields: every dimension (those not grouped by stay empty) plus the suffixed resources.
-fn result_type(func: Func, rec_ty: &EntityType, balance_kind: bool) -> (EntityType, Vec<&'static str>) {
+fn result_type(
+    func: Func,
+    rec_ty: &EntityType,
+    balance_kind: bool,
+) -> (EntityType, Vec<&'static str>) {
     let register = rec_ty.register.as_ref().expect("register");
     let suffixes: Vec<&'static str> = match func {
         Func::Balance => vec!["Balance"],
         Func::Turnovers if balance_kind => vec!["Turnover", "Receipt", "Expense"],
         Func::Turnovers => vec!["Turnover"],
-        _ => vec!["OpeningBalance", "Turnover", "Receipt", "Expense", "ClosingBalance"],
+        _ => vec![
+            "OpeningBalance",
+            "Turnover",
+            "Receipt",
+            "Expense",
+            "ClosingBalance",
+        ],
     };
-    let mut fields: Vec<Field> = register.dims.iter().map(|&d| rec_ty.fields[d].clone()).collect();
+    let mut fields: Vec<Field> = register
+        .dims
+        .iter()
+        .map(|&d| rec_ty.fields[d].clone())
+        .collect();
     for &r in &register.resources {
         for s in &suffixes {
-            fields.push(Field { name: format!("{}{s}", rec_ty.fields[r].name), ty: Ty::Double });
+            fields.push(Field {
+                name: format!("{}{s}", rec_ty.fields[r].name),
+                ty: Ty::Double,
+            });
         }
     }
     let name = rec_ty.name.trim_end_matches("_RecordType").to_string();
-    (EntityType { name, kind: Kind::InfoRegister, fields, register: None }, suffixes)
+    (
+        EntityType {
+            name,
+            kind: Kind::InfoRegister,
+            fields,
+            register: None,
+        },
+        suffixes,
+    )
 }
 
 fn aggregate<'d>(
@@ -195,7 +262,10 @@ fn aggregate<'d>(
     let register = rec_ty.register.as_ref().expect("register");
     let balance_kind = rec_ty.kind == (Kind::AccumRecords { balance: true });
     let record_type = rec_ty.field("RecordType");
-    let grouped: Vec<usize> = p.dimensions.clone().unwrap_or_else(|| register.dims.clone());
+    let grouped: Vec<usize> = p
+        .dimensions
+        .clone()
+        .unwrap_or_else(|| register.dims.clone());
     let (out_ty, suffixes) = result_type(func, rec_ty, balance_kind);
     let n_res = register.resources.len();
     // Per group: opening, receipt, expense per resource.
@@ -230,13 +300,23 @@ fn aggregate<'d>(
             _ => 1,
         };
         let expense = record_type.is_some_and(|c| r[c].as_str() == Some("Expense"));
-        let key: String = grouped.iter().map(|&d| key_part(&r[d])).collect::<Vec<_>>().join("|");
+        let key: String = grouped
+            .iter()
+            .map(|&d| key_part(&r[d]))
+            .collect::<Vec<_>>()
+            .join("|");
         let entry = groups.entry(key.clone()).or_insert_with(|| {
             order.push(key);
             let dims_row: Row = register
                 .dims
                 .iter()
-                .map(|&d| if grouped.contains(&d) { r[d].clone() } else { crate::db::empty_of(&rec_ty.fields[d].ty) })
+                .map(|&d| {
+                    if grouped.contains(&d) {
+                        r[d].clone()
+                    } else {
+                        crate::db::empty_of(&rec_ty.fields[d].ty)
+                    }
+                })
                 .collect();
             (dims_row, vec![[Decimal::ZERO; 3]; n_res])
         });

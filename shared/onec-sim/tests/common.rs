@@ -16,7 +16,11 @@ pub struct Fixture {
 }
 
 pub fn config(seed: u64) -> SimConfig {
-    SimConfig { seed, as_of: Some(NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap()), ..SimConfig::default() }
+    SimConfig {
+        seed,
+        as_of: Some(NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap()),
+        ..SimConfig::default()
+    }
 }
 
 /// Starts a simulator on a random port in a thread of its own, so it outlives each test's runtime.
@@ -26,7 +30,8 @@ pub fn start(config: SimConfig) -> Fixture {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async move {
             let running = Simulator::spawn(config).await.unwrap();
-            tx.send((running.base_url(), running.sim().clone())).unwrap();
+            tx.send((running.base_url(), running.sim().clone()))
+                .unwrap();
             std::future::pending::<()>().await;
             drop(running);
         });
@@ -62,7 +67,11 @@ pub fn wire(decoded: &str) -> String {
         }
         out
     };
-    if query.is_empty() { enc(path, false) } else { format!("{}?{}", enc(path, false), enc(query, true)) }
+    if query.is_empty() {
+        enc(path, false)
+    } else {
+        format!("{}?{}", enc(path, false), enc(query, true))
+    }
 }
 
 pub struct Reply {
@@ -77,7 +86,10 @@ impl Reply {
     }
 
     pub fn rows(&self) -> Vec<serde_json::Value> {
-        self.json()["value"].as_array().cloned().unwrap_or_else(|| panic!("no value: {}", self.text))
+        self.json()["value"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| panic!("no value: {}", self.text))
     }
 
     /// `(code, message)` of an `odata.error` body.
@@ -85,20 +97,36 @@ impl Reply {
         let j = self.json();
         let e = &j["odata.error"];
         assert_eq!(e["message"]["lang"], "ru", "{}", self.text);
-        (e["code"].as_str().unwrap().to_string(), e["message"]["value"].as_str().unwrap().to_string())
+        (
+            e["code"].as_str().unwrap().to_string(),
+            e["message"]["value"].as_str().unwrap().to_string(),
+        )
     }
 }
 
 /// GET of a raw (already percent-encoded) URL relative to the OData root, as the `portal` user.
 pub async fn get_raw(f: &Fixture, raw: &str) -> Reply {
-    send(f, reqwest::Method::GET, raw, None, Some(("portal", "portal"))).await
+    send(
+        f,
+        reqwest::Method::GET,
+        raw,
+        None,
+        Some(("portal", "portal")),
+    )
+    .await
 }
 
 pub async fn get(f: &Fixture, decoded: &str) -> Reply {
     get_raw(f, &wire(decoded)).await
 }
 
-pub async fn send(f: &Fixture, method: reqwest::Method, raw: &str, body: Option<String>, auth: Option<(&str, &str)>) -> Reply {
+pub async fn send(
+    f: &Fixture,
+    method: reqwest::Method,
+    raw: &str,
+    body: Option<String>,
+    auth: Option<(&str, &str)>,
+) -> Reply {
     let client = reqwest::Client::new();
     let mut req = client.request(method, format!("{}{raw}", f.base));
     if let Some((u, p)) = auth {
@@ -110,5 +138,9 @@ pub async fn send(f: &Fixture, method: reqwest::Method, raw: &str, body: Option<
     let resp = req.send().await.unwrap();
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    Reply { status, headers, text: resp.text().await.unwrap() }
+    Reply {
+        status,
+        headers,
+        text: resp.text().await.unwrap(),
+    }
 }

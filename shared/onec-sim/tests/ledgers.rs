@@ -20,7 +20,10 @@ fn posted(set: &str, row: &[Value]) -> bool {
 }
 
 fn answer(sim: &Simulator, path: &str, params: &[(&str, &str)]) -> serde_json::Value {
-    let params: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let params: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     match sim.query(path, &params).unwrap() {
         onec_sim::query::Answer::Json(j) => serde_json::from_str(&j).unwrap(),
         other => panic!("{other:?}"),
@@ -150,7 +153,15 @@ proptest! {
 #[test]
 fn inlinecount_is_a_string_and_ignores_paging_as_documented() {
     let sim = sim(1);
-    let j = answer(&sim, "Catalog_Склады", &[("$format", "json"), ("$inlinecount", "allpages"), ("$top", "1")]);
+    let j = answer(
+        &sim,
+        "Catalog_Склады",
+        &[
+            ("$format", "json"),
+            ("$inlinecount", "allpages"),
+            ("$top", "1"),
+        ],
+    );
     assert_eq!(j["odata.count"], "4");
     assert_eq!(j["value"].as_array().unwrap().len(), 4);
 }

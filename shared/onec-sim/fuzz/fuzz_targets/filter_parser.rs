@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use onec_sim::filter;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(expr) = filter::parse(text) {
         let printed = expr.to_string();
         let again = filter::parse(&printed).expect("canonical form parses");

@@ -21,7 +21,12 @@ struct Args {
     as_of: Option<NaiveDate>,
     #[arg(long, env = "ONEC_SIM_USER", default_value = "portal")]
     user: String,
-    #[arg(long, env = "ONEC_SIM_PASSWORD", default_value = "portal", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ONEC_SIM_PASSWORD",
+        default_value = "portal",
+        hide_env_values = true
+    )]
     password: String,
 }
 
@@ -33,14 +38,24 @@ enum ScaleArg {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
     let args = Args::parse();
     let faults = Faults::from_env().map_err(anyhow::Error::msg)?;
     let scale = match args.scale {
         ScaleArg::Small => Scale::Small,
         ScaleArg::Large => Scale::Large,
     };
-    let config = SimConfig { scale, seed: args.seed, as_of: args.as_of, user: args.user.clone(), password: args.password, faults, ..SimConfig::default() };
+    let config = SimConfig {
+        scale,
+        seed: args.seed,
+        as_of: args.as_of,
+        user: args.user.clone(),
+        password: args.password,
+        faults,
+        ..SimConfig::default()
+    };
     let started = std::time::Instant::now();
     let sim = tokio::task::spawn_blocking(move || {
         let mut last = -1i64;
@@ -58,16 +73,37 @@ async fn main() -> anyhow::Result<()> {
     if matches!(scale, Scale::Large) {
         eprintln!();
     }
-    let running = sim.serve(([127, 0, 0, 1], args.port).into()).await.with_context(|| format!("cannot listen on port {}", args.port))?;
+    let running = sim
+        .serve(([127, 0, 0, 1], args.port).into())
+        .await
+        .with_context(|| format!("cannot listen on port {}", args.port))?;
     let demo = running.demo();
-    println!("1C OData simulator: {}  (data up to {}, generated in {:.1?})", running.base_url(), running.as_of(), started.elapsed());
-    println!("OData user: {} (password from --password / ONEC_SIM_PASSWORD)", args.user);
-    println!("Demo portal logins (password {}):", onec_sim::demo::DEMO_PASSWORD);
+    println!(
+        "1C OData simulator: {}  (data up to {}, generated in {:.1?})",
+        running.base_url(),
+        running.as_of(),
+        started.elapsed()
+    );
+    println!(
+        "OData user: {} (password from --password / ONEC_SIM_PASSWORD)",
+        args.user
+    );
+    println!(
+        "Demo portal logins (password {}):",
+        onec_sim::demo::DEMO_PASSWORD
+    );
     println!("  agent       +7 701 000 0001  ({})", demo.agent);
     println!("  supervisor  +7 701 000 0002  ({})", demo.supervisor);
-    println!("  client      +7 701 000 0003  (partner {})", demo.client_partner);
+    println!(
+        "  client      +7 701 000 0003  (partner {})",
+        demo.client_partner
+    );
     println!("  admin       +7 701 000 0004  ({})", demo.admin);
-    println!("Faults: POST/DELETE http://{}/__sim/faults   Changes: POST http://{}/__sim/changes", running.addr(), running.addr());
+    println!(
+        "Faults: POST/DELETE http://{}/__sim/faults   Changes: POST http://{}/__sim/changes",
+        running.addr(),
+        running.addr()
+    );
     tokio::signal::ctrl_c().await?;
     Ok(())
 }

@@ -202,16 +202,7 @@ impl OnecClient {
         if let Some(f) = filter {
             q = q.filter(f);
         }
-        // `$count` returns text, not JSON: drop `$format=json` from the query.
-        let query = q.query_wire();
-        let query = query
-            .trim_start_matches("$format=json")
-            .trim_start_matches('&');
-        let enc = percent_encoding::utf8_percent_encode(
-            entity_set.as_str(),
-            percent_encoding::NON_ALPHANUMERIC,
-        );
-        let url = format!("{}{}/$count?{}", self.inner.base, enc, query);
+        let url = format!("{}{}", self.inner.base, q.count_wire());
         let set = entity_set.to_string();
         self.read_raw(&set, &url, false, |body| {
             let text = String::from_utf8_lossy(body);

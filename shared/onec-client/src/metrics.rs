@@ -22,6 +22,18 @@ pub struct CallStats {
     pub bytes: u64,
 }
 
+impl CallStats {
+    /// A `Server-Timing` entry: `onec;dur=12.3;desc="4 calls, 120 rows"`.
+    pub fn server_timing(&self) -> String {
+        format!(
+            "onec;dur={:.1};desc=\"{} calls, {} rows\"",
+            self.total_time.as_secs_f64() * 1000.0,
+            self.calls,
+            self.rows
+        )
+    }
+}
+
 tokio::task_local! {
     static STATS: Arc<Mutex<CallStats>>;
 }
@@ -66,5 +78,19 @@ mod tests {
         assert_eq!(outer.calls, 1);
         record(|s| s.calls += 1); // outside any scope: ignored
         assert!(current().is_none());
+    }
+
+    #[test]
+    fn server_timing_entry() {
+        let s = CallStats {
+            calls: 4,
+            rows: 120,
+            total_time: Duration::from_micros(12_340),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.server_timing(),
+            "onec;dur=12.3;desc=\"4 calls, 120 rows\""
+        );
     }
 }

@@ -264,11 +264,6 @@ impl Query {
         }
     }
 
-    /// Only reads can be repeated safely; every `Query` is a GET.
-    pub fn is_read(&self) -> bool {
-        true
-    }
-
     /// Path segments, decoded.
     fn path_decoded(&self) -> String {
         match &self.resource {
@@ -358,6 +353,21 @@ impl Query {
         format!("{}?{}", self.path_wire(), self.query_wire())
     }
 
+    /// `Set/$count?$filter=…` for this query's entity set and filter: 1C answers a plain number,
+    /// so no `$format`; other options do not apply to a count.
+    pub fn count_wire(&self) -> String {
+        let enc = |s: &str| utf8_percent_encode(s, PATH).to_string();
+        let mut s = format!("{}/$count", enc(self.entity_set()));
+        if let Some(f) = &self.filter {
+            let _ = write!(
+                s,
+                "?$filter={}",
+                utf8_percent_encode(&f.to_string(), QUERY_VALUE)
+            );
+        }
+        s
+    }
+
     /// The same, decoded: for logs and cache keys (never contains credentials).
     pub fn decoded(&self) -> String {
         let parts: Vec<String> = self
@@ -427,6 +437,18 @@ mod tests {
         assert!(q.wire().contains(
             "SliceLast(Period=datetime'2026-03-20T00:00:00',Condition='A%2FB%20eq%20''x%20y''')?"
         ));
+    }
+
+    #[test]
+    fn count_wire_form() {
+        let q = Query::set(Name::of("Document_ЗаказКлиента"))
+            .filter(field(Name::of("Posted")).eq(true))
+            .top(3);
+        assert_eq!(
+            q.count_wire(),
+            "Document_%D0%97%D0%B0%D0%BA%D0%B0%D0%B7%D0%9A%D0%BB%D0%B8%D0%B5%D0%BD%D1%82%D0%B0/$count?$filter=Posted%20eq%20true"
+        );
+        assert_eq!(Query::set(Name::of("X")).count_wire(), "X/$count");
     }
 
     #[test]

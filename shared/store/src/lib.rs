@@ -92,7 +92,7 @@ pub async fn migrate(pool: &Pool) -> Result<Vec<Applied>, StoreError> {
         .applied_migrations()
         .iter()
         .map(|m| Applied {
-            version: m.version() as i32,
+            version: m.version(),
             name: m.name().to_owned(),
         })
         .collect();
@@ -108,7 +108,7 @@ pub fn known_migrations() -> Vec<Applied> {
         .get_migrations()
         .iter()
         .map(|m| Applied {
-            version: m.version() as i32,
+            version: m.version(),
             name: m.name().to_owned(),
         })
         .collect()

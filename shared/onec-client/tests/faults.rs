@@ -104,9 +104,9 @@ async fn stalled_body_times_out_on_time() {
     let (res, seen, elapsed) = read_under(&client(300, 2), Some(FaultMode::Stall), 0).await;
     assert!(matches!(res, Err(OnecError::Timeout(_))), "{res:?}");
     assert_eq!(seen, 2);
-    // Two attempts of 300 ms plus tiny backoff: never a wait past the timeouts.
+    // Two attempts of 300 ms plus tiny backoff and slack for a loaded machine: never the stall.
     assert!(
-        elapsed < Duration::from_millis(2 * 300 + 400),
+        elapsed < Duration::from_millis(2 * 300 + 1500),
         "{elapsed:?}"
     );
 }
@@ -117,11 +117,11 @@ async fn latency_within_and_past_the_timeout() {
     let (res, seen, _) = read_under(&client(3000, 3), None, 150).await;
     assert!(res.is_ok_and(|n| n > 0));
     assert_eq!(seen, 1);
-    let (res, seen, elapsed) = read_under(&client(200, 2), None, 1500).await;
+    let (res, seen, elapsed) = read_under(&client(200, 2), None, 5000).await;
     assert!(matches!(res, Err(OnecError::Timeout(_))), "{res:?}");
     assert_eq!(seen, 2);
     assert!(
-        elapsed < Duration::from_millis(2 * 200 + 400),
+        elapsed < Duration::from_millis(2 * 200 + 1500),
         "{elapsed:?}"
     );
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::routing::get;
+use onec_client::{ClientConfig, OnecClient};
 use skazka_cache::{CacheHandle, MemoryCache, RedisCache};
 use skazka_config::{Config, Secret};
 use skazka_pings::{DynamoPings, PingStore, PostgresPings};
@@ -73,6 +74,8 @@ pub enum InitError {
     Cache(#[from] skazka_cache::CacheError),
     #[error("http client: {0}")]
     Http(#[from] reqwest::Error),
+    #[error("1C client: {0}")]
+    Onec(#[from] onec_client::OnecError),
 }
 
 /// Everything a handler needs. Cheap to clone (an `Arc`).
@@ -84,6 +87,7 @@ pub struct AppState {
 struct Inner {
     config: Config,
     onec: OnecEndpoint,
+    onec_client: OnecClient,
     postgres: PostgresTarget,
     db: PgPool,
     cache: CacheHandle,
@@ -117,14 +121,19 @@ impl AppState {
             Some(settings) => Arc::new(DynamoPings::connect(settings).await),
             None => Arc::new(PostgresPings::new(db.clone())),
         };
+        // One HTTP pool for 1C: the client's calls and the health probe share it, so the probe
+        // during init opens the connection the first page will use.
+        let onec_config = ClientConfig::new(onec.url.as_str(), &onec.user, onec.password.expose());
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(2))
-            .timeout(Duration::from_secs(5))
+            .connect_timeout(onec_config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
             .build()?;
+        let onec_client = OnecClient::with_http(http.clone(), onec_config)?;
         let state = AppState {
             inner: Arc::new(Inner {
                 config,
                 onec,
+                onec_client,
                 postgres,
                 db,
                 cache: CacheHandle::new(cache_backend),
@@ -159,6 +168,11 @@ impl AppState {
         &self.inner.onec
     }
 
+    /// The typed 1C client (shares its connection pool with the health probe).
+    pub fn onec_client(&self) -> &OnecClient {
+        &self.inner.onec_client
+    }
+
     pub fn postgres(&self) -> &PostgresTarget {
         &self.inner.postgres
     }
@@ -183,6 +197,7 @@ impl AppState {
             .inner
             .http
             .get(url)
+            .timeout(health::PROBE_TIMEOUT)
             .basic_auth(
                 &self.inner.onec.user,
                 Some(self.inner.onec.password.expose()),

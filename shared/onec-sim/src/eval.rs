@@ -34,7 +34,7 @@ enum Seg {
 
 fn segment(fields: &[Field], seg: &str) -> Result<Seg> {
     for (i, f) in fields.iter().enumerate() {
-        if f.wire_name() == seg {
+        if f.is_wire(seg) {
             return Ok(Seg::Value(i));
         }
         match &f.ty {

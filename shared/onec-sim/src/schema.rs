@@ -42,6 +42,15 @@ fn f(name: &str, ty: Ty) -> Field {
 }
 
 impl Field {
+    /// Whether `seg` is the JSON member name of the field's value (no allocation: hot in filters).
+    pub fn is_wire(&self, seg: &str) -> bool {
+        match self.ty {
+            Ty::Ref(_) => seg.strip_suffix("_Key") == Some(self.name.as_str()),
+            Ty::Binary => seg.strip_suffix("_Base64Data") == Some(self.name.as_str()),
+            _ => seg == self.name,
+        }
+    }
+
     /// The JSON member name of the field's value.
     pub fn wire_name(&self) -> String {
         match self.ty {

@@ -114,8 +114,21 @@ struct Inner {
     cfg: ClientConfig,
     base: String,
     auth: HeaderValue,
-    /// 1C's `ibsession` cookie value once 1C handed one out.
-    session: Mutex<Option<String>>,
+    session: Mutex<Session>,
+    /// Held by the request that opens the 1C session, so concurrent first calls (a chunked
+    /// fetch on a cold start) do not each start a session and leave the others orphaned.
+    session_gate: tokio::sync::Mutex<()>,
+}
+
+/// The 1C session as the client knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Session {
+    /// None yet: the next request sends `IBSession: start`.
+    Unknown,
+    /// 1C's `ibsession` cookie value.
+    Active(String),
+    /// 1C answered a start request without a cookie: the publication does not reuse sessions.
+    Unsupported,
 }
 
 /// What one HTTP exchange returned.
@@ -154,7 +167,8 @@ impl OnecClient {
                 cfg,
                 base,
                 auth,
-                session: Mutex::new(None),
+                session: Mutex::new(Session::Unknown),
+                session_gate: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -395,6 +409,12 @@ impl OnecClient {
         url: &str,
         body: Option<Vec<u8>>,
     ) -> Result<Answer, OnecError> {
+        let gate = match self.session_state() {
+            Session::Unknown if self.inner.cfg.session_reuse => {
+                Some(self.inner.session_gate.lock().await)
+            }
+            _ => None,
+        };
         let mut req = self
             .inner
             .http
@@ -405,7 +425,8 @@ impl OnecClient {
             req = req.header(header::CONTENT_TYPE, "application/json").body(b);
         }
         let resp = req.send().await.map_err(|e| self.transport_error(e))?;
-        self.remember_session(resp.headers());
+        self.remember_session(resp.headers(), resp.status().is_success());
+        drop(gate);
         let status = resp.status();
         let content_type = resp
             .headers()
@@ -444,20 +465,32 @@ impl OnecClient {
         h.insert(header::AUTHORIZATION, self.inner.auth.clone());
         h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         if self.inner.cfg.session_reuse {
-            let session = self.inner.session.lock().ok().and_then(|s| s.clone());
-            match session.and_then(|s| HeaderValue::from_str(&format!("ibsession={s}")).ok()) {
-                Some(cookie) => {
-                    h.insert(header::COOKIE, cookie);
+            match self.session_state() {
+                Session::Active(id) => {
+                    if let Ok(cookie) = HeaderValue::from_str(&format!("ibsession={id}")) {
+                        h.insert(header::COOKIE, cookie);
+                    }
                 }
-                None => {
+                Session::Unknown => {
                     h.insert("IBSession", HeaderValue::from_static("start"));
                 }
+                Session::Unsupported => {}
             }
         }
         h
     }
 
-    fn remember_session(&self, headers: &HeaderMap) {
+    fn session_state(&self) -> Session {
+        self.inner
+            .session
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or(Session::Unsupported)
+    }
+
+    /// Adopts an `ibsession` cookie; a successful answer to a start request without one means the
+    /// publication does not reuse sessions (PROTOCOL.md §1: the client must work without it).
+    fn remember_session(&self, headers: &HeaderMap, success: bool) {
         if !self.inner.cfg.session_reuse {
             return;
         }
@@ -468,20 +501,27 @@ impl OnecClient {
                 .eq_ignore_ascii_case("ibsession")
                 .then(|| val.trim().to_owned())
         });
-        if let (Some(s), Ok(mut slot)) = (found, self.inner.session.lock()) {
-            *slot = Some(s);
+        if let Ok(mut slot) = self.inner.session.lock() {
+            match found {
+                Some(id) => *slot = Session::Active(id),
+                None if success && *slot == Session::Unknown => *slot = Session::Unsupported,
+                None => {}
+            }
         }
     }
 
     fn forget_session(&self) {
         if let Ok(mut slot) = self.inner.session.lock() {
-            *slot = None;
+            *slot = Session::Unknown;
         }
     }
 
     /// The 1C session id in use, if 1C handed one out.
     pub fn session_id(&self) -> Option<String> {
-        self.inner.session.lock().ok().and_then(|s| s.clone())
+        match self.session_state() {
+            Session::Active(id) => Some(id),
+            _ => None,
+        }
     }
 }
 

@@ -296,6 +296,14 @@ impl Expr {
         }
     }
 
+    /// `And([x])` and `Or([x])` print as `x`: what they stand for when grouping.
+    fn through_singles(&self) -> &Expr {
+        match self {
+            Expr::And(v) | Expr::Or(v) if v.len() == 1 => v[0].through_singles(),
+            e => e,
+        }
+    }
+
     fn write_chain(
         f: &mut fmt::Formatter<'_>,
         items: &[Expr],
@@ -307,8 +315,9 @@ impl Expr {
                 f.write_str(sep)?;
             }
             // Inside `and`, only a nested `or` or `and` needs parentheses (keeping the tree's
-            // grouping); inside `or`, a nested `and` binds tighter and needs none.
-            let paren = match e {
+            // grouping); inside `or`, a nested `and` binds tighter and needs none. One-element
+            // chains print as their element, so look through them.
+            let paren = match e.through_singles() {
                 Expr::Or(v) => v.len() > 1,
                 Expr::And(v) => and && v.len() > 1,
                 _ => false,
@@ -434,6 +443,14 @@ mod tests {
             "Статус eq 'a' or Статус eq 'b' and Ref_Key eq guid'00000000-0000-0000-0000-000000000000'"
         );
         assert_eq!(a.clone().not().to_string(), "not (Статус eq 'a')");
+        assert_eq!(
+            Expr::And(vec![
+                a.clone(),
+                Expr::Or(vec![Expr::And(vec![b.clone(), c.clone()])])
+            ])
+            .to_string(),
+            "Статус eq 'a' and (Статус eq 'b' and Ref_Key eq guid'00000000-0000-0000-0000-000000000000')"
+        );
         assert_eq!(
             Expr::And(vec![a, Expr::And(vec![b, c])]).to_string(),
             "Статус eq 'a' and (Статус eq 'b' and Ref_Key eq guid'00000000-0000-0000-0000-000000000000')"

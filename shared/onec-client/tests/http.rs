@@ -17,6 +17,8 @@ const ROOT: &str = "/UT/odata/standard.odata/";
 #[derive(Clone, Default)]
 struct Seen {
     requests: Arc<Mutex<Vec<(String, String, HeaderMap)>>>,
+    /// Whether the server hands out a 1C session cookie (on the first request).
+    sessions: bool,
 }
 
 async fn record(State(seen): State<Seen>, req: Request) -> Response {
@@ -39,7 +41,7 @@ async fn record(State(seen): State<Seen>, req: Request) -> Response {
         body,
     )
         .into_response();
-    if first {
+    if first && seen.sessions {
         resp.headers_mut().insert(
             header::SET_COOKIE,
             "ibsession=abc123; Path=/; HttpOnly".parse().unwrap(),
@@ -49,7 +51,14 @@ async fn record(State(seen): State<Seen>, req: Request) -> Response {
 }
 
 async fn serve() -> (String, Seen) {
-    let seen = Seen::default();
+    serve_with(true).await
+}
+
+async fn serve_with(sessions: bool) -> (String, Seen) {
+    let seen = Seen {
+        sessions,
+        ..Seen::default()
+    };
     let app = Router::new()
         .fallback(record)
         .with_state(seen.clone())
@@ -216,4 +225,42 @@ async fn unreachable_server_is_a_transport_error() {
         matches!(e, onec_client::OnecError::Transport(_)) && e.is_retryable(),
         "{e:?}"
     );
+}
+
+#[tokio::test]
+async fn concurrent_first_calls_open_one_session() {
+    let (base, seen) = serve().await;
+    let c = OnecClient::new(ClientConfig::new(&base, "portal", "portal")).unwrap();
+    // Enough ids for several chunks, fetched four at a time.
+    let ids: Vec<Guid> = (1..=200u128)
+        .map(|i| Guid::from_uuid(uuid::Uuid::from_u128(i)))
+        .collect();
+    c.sales_by_ids(&ids).await.unwrap();
+    let requests = seen.requests.lock().unwrap().clone();
+    assert!(requests.len() > 4, "{}", requests.len());
+    let starts = requests
+        .iter()
+        .filter(|(_, _, h)| h.get("IBSession").is_some())
+        .count();
+    assert_eq!(starts, 1);
+    assert!(
+        requests[1..]
+            .iter()
+            .all(|(_, _, h)| h[header::COOKIE] == "ibsession=abc123")
+    );
+}
+
+#[tokio::test]
+async fn publications_without_session_reuse_work() {
+    let (base, seen) = serve_with(false).await;
+    let c = OnecClient::new(ClientConfig::new(&base, "portal", "portal")).unwrap();
+    for _ in 0..3 {
+        c.warehouses().await.unwrap();
+    }
+    let requests = seen.requests.lock().unwrap().clone();
+    assert_eq!(requests[0].2["IBSession"], "start");
+    for (_, _, h) in &requests[1..] {
+        assert!(h.get("IBSession").is_none() && h.get(header::COOKIE).is_none());
+    }
+    assert!(c.session_id().is_none());
 }

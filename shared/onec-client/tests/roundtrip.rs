@@ -184,8 +184,20 @@ fn filter_on_wire(q: &Query) -> String {
     found.expect("a $filter option")
 }
 
+/// `,` followed by ASCII letters and `=`: where the simulator starts a new virtual-table argument.
+fn looks_like_next_param(s: &str) -> bool {
+    s.match_indices(',').any(|(i, _)| {
+        let rest = &s[i + 1..];
+        let n = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        n > 0 && rest.as_bytes().get(n) == Some(&b'=')
+    })
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    // 400 cases by default; `PROPTEST_CASES=N` for a longer run.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
+    ))]
 
     #[test]
     fn filters_round_trip_through_the_simulators_parser(e in expr()) {
@@ -222,9 +234,9 @@ proptest! {
 
     #[test]
     fn conditions_in_the_path_round_trip(e in expr()) {
-        // The simulator splits virtual-table arguments at `,Name=`: keep commas out of this test's
-        // string literals (see the report; the builder itself has no such limit).
-        prop_assume!(!e.to_string().contains(','));
+        // The simulator splits virtual-table arguments at `,Name=` even inside a quoted
+        // `Condition`: skip the rare literals with that shape (a simulator limit, not the builder's).
+        prop_assume!(!looks_like_next_param(&e.to_string()));
         let q = Query::virtual_table(
             Name::of("InformationRegister_ЦеныНоменклатуры_RecordType"),
             VirtualTable::SliceLast { period: None, condition: Some(e.clone()) },

@@ -129,10 +129,12 @@ async fn latency_within_and_past_the_timeout() {
 #[tokio::test]
 async fn error_rate_is_absorbed_by_retries() {
     let _t = turn().lock().await;
-    let c = client(3000, 8);
+    // 10 attempts at a 30 % failure rate: a read fails with p ≈ 6e-6; 30 reads all succeed the
+    // first time with p ≈ 2e-5.
+    let c = client(3000, 10);
     set(None, 0, 0.3);
     let ((), stats) = metrics::scope(async {
-        for _ in 0..20 {
+        for _ in 0..30 {
             let rows = c
                 .warehouses()
                 .await
@@ -143,7 +145,7 @@ async fn error_rate_is_absorbed_by_retries() {
     .await;
     fixture().sim.reset_faults();
     assert!(stats.retries > 0, "{stats:?}");
-    assert_eq!(stats.calls, 20 + stats.retries);
+    assert_eq!(stats.calls, 30 + stats.retries);
     assert_eq!(stats.errors, 0);
 }
 

@@ -394,3 +394,65 @@ async fn sessions_are_reused() {
     assert!(c.session_id().is_some());
     assert_eq!(f.sim.stats().sessions_started, 1);
 }
+
+#[tokio::test]
+async fn virtual_table_parameters_reach_the_simulator() {
+    use onec_client::model::names::*;
+    use onec_client::model::{Price, SalesTurnover, StockBalance, day_end, day_start};
+    use onec_client::{Query, VirtualTable};
+
+    let c = client(&shared().base);
+    let to = as_of();
+    let from = to - Duration::days(30);
+    // `Condition` (in the path, inner quotes doubled) selects what `$filter` selects.
+    let by_condition = Query::virtual_table(
+        SALES_TURNOVERS,
+        VirtualTable::Turnovers {
+            start: Some(day_start(from)),
+            end: Some(day_end(to)),
+            condition: Some(onec_client::field(MANAGER_KEY).eq(agent())),
+            dimensions: vec![MANAGER, PARTNER_ANALYTICS],
+        },
+    )
+    .select([
+        QUANTITY_TURNOVER,
+        REVENUE_TURNOVER,
+        MANUAL_DISCOUNT_TURNOVER,
+        AUTO_DISCOUNT_TURNOVER,
+    ]);
+    let with_condition: Vec<SalesTurnover> = c.fetch(&by_condition).await.unwrap();
+    let with_filter = c
+        .sales_turnovers(agent(), from, to, SalesGrouping::ByClients)
+        .await
+        .unwrap();
+    let total = |rows: &[SalesTurnover]| rows.iter().map(|r| r.revenue).sum::<Decimal>();
+    assert!(!with_condition.is_empty());
+    assert_eq!(total(&with_condition), total(&with_filter));
+
+    let kind = guid(demo::MAIN_PRICE_KIND);
+    let slice = Query::virtual_table(
+        PRICES,
+        VirtualTable::SliceLast {
+            period: Some(day_end(to)),
+            condition: Some(onec_client::field(PRICE_KIND_KEY).eq(kind)),
+        },
+    )
+    .select([RECORDER, PERIOD, PRICE, PACKAGE_KEY, PRODUCT_KEY]);
+    let sliced: Vec<Price> = c.fetch(&slice).await.unwrap();
+    assert_eq!(sliced.len(), c.prices(kind).await.unwrap().len());
+
+    // A balance in the past differs from today's, and both decode.
+    let wh = guid(demo::MAIN_WAREHOUSE);
+    let past = Query::virtual_table(
+        FREE_STOCK,
+        VirtualTable::Balance {
+            period: Some(day_start(to - Duration::days(200))),
+            condition: Some(onec_client::field(WAREHOUSE_KEY).eq(wh)),
+            dimensions: vec![PRODUCT, WAREHOUSE],
+        },
+    );
+    let then: Vec<StockBalance> = c.fetch(&past).await.unwrap();
+    let now = c.stock(wh).await.unwrap();
+    let on_hand = |rows: &[StockBalance]| rows.iter().map(|r| r.on_hand).sum::<Decimal>();
+    assert_ne!(on_hand(&then), on_hand(&now));
+}

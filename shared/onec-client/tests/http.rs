@@ -135,6 +135,8 @@ async fn every_typed_request_goes_out_exactly_as_built() {
     exp(model::order_lines_query(s));
     c.agent_plus_rows(&[s, u]).await.unwrap();
     exp(model::order_positions_query(&[s, u]));
+    c.orders_by_ids(&[s]).await.unwrap();
+    exp(model::orders_by_ids_query(&[s]));
     c.client_orders(&[a], d1, d2).await.unwrap();
     exp(model::client_orders_query(&[a], d1, d2));
     c.sale(s).await.unwrap();

@@ -183,6 +183,12 @@ async fn orders_lines_and_positions() {
     let o = &orders[0];
     let one = c.order(o.id).await.unwrap().unwrap();
     assert_eq!(&one, o);
+    let ids: Vec<Guid> = orders.iter().map(|o| o.id).collect();
+    let mut again = c.orders_by_ids(&ids).await.unwrap();
+    again.sort_by_key(|o| o.id);
+    let mut want = orders.clone();
+    want.sort_by_key(|o| o.id);
+    assert_eq!(again, want);
     let lines = c.order_lines(o.id).await.unwrap();
     assert!(!lines.is_empty());
     assert!(

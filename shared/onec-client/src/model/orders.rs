@@ -480,6 +480,11 @@ impl OnecClient {
         self.fetch(&order_lines_query(order)).await
     }
 
+    /// Order headers for a list of ids (chunked, concurrent), e.g. from a client's links.
+    pub async fn orders_by_ids(&self, ids: &[Guid]) -> Result<Vec<Order>, OnecError> {
+        self.fetch_by_ids(ids, orders_by_ids_query).await
+    }
+
     pub async fn client_orders(
         &self,
         partners: &[Guid],
@@ -521,7 +526,7 @@ impl OnecClient {
     }
 }
 
-/// Orders of one id list (chunked): used for tracking when only ids are known.
+/// Order headers of a chunk of ids.
 pub fn orders_by_ids_query(ids: &[Guid]) -> Query {
     Query::set(ORDERS)
         .filter(ref_key_in(ids))
@@ -571,6 +576,12 @@ mod tests {
                 Guid::from_static("7e1d3c2b-0c2f-11ef-8a52-000c29dddd38"),
             ]),
             "InformationRegister_ДополнительныеСведения?$format=json&$filter=Объект eq cast(guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента') or Объект eq cast(guid'7e1d3c2b-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента')&$select=Объект,Свойство_Key,Значение",
+        );
+        assert_wire(
+            &orders_by_ids_query(&[ORDER]),
+            &format!(
+                "Document_ЗаказКлиента?$format=json&$filter=Ref_Key eq guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38'&$select={SELECT}&$expand=Партнер"
+            ),
         );
         let p = Guid::from_static("2b3c4d5e-6238-11ec-8f2b-54ee75d06a1b");
         assert_wire(

@@ -103,11 +103,6 @@ pub fn reference<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Guid>, D::Err
     }
 }
 
-/// A required reference (`Ref_Key`): the empty GUID is kept, never silently dropped.
-pub fn guid<'de, D: Deserializer<'de>>(d: D) -> Result<Guid, D::Error> {
-    Guid::deserialize(d)
-}
-
 pub const EMPTY_DATE: &str = "0001-01-01T00:00:00";
 
 pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {

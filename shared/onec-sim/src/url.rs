@@ -64,19 +64,23 @@ pub fn name_and_args(seg: &str) -> Result<(&str, Option<&str>)> {
     }
 }
 
-/// Splits virtual-table arguments `A=…,B=…` at commas that start a new `Name=`. Splitting on that
-/// rather than on quotes accepts `Condition` literals with single or doubled inner quotes alike.
+/// Splits virtual-table arguments `A=…,B=…`. Commas inside quoted literals do not split (doubled
+/// quotes stay inside a literal); if that leaves a part without `=`, the literal used 1C's documented
+/// single inner quotes around text with a comma, and the split falls back to commas that start a new
+/// `Name=`. Both quoting styles are therefore accepted.
 pub fn function_args(args: &str) -> Vec<(String, String)> {
-    let bytes: Vec<char> = args.chars().collect();
-    let mut parts = Vec::new();
-    let mut start = 0;
-    for i in 0..bytes.len() {
-        if bytes[i] == ',' && starts_param(&bytes[i + 1..]) {
-            parts.push(bytes[start..i].iter().collect::<String>());
-            start = i + 1;
-        }
-    }
-    parts.push(bytes[start..].iter().collect::<String>());
+    let quoted: Vec<String> = split_top(args, ',')
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let parts = if quoted
+        .iter()
+        .all(|p| p.trim().is_empty() || p.contains('='))
+    {
+        quoted
+    } else {
+        split_before_names(args)
+    };
     parts
         .into_iter()
         .filter(|p| !p.trim().is_empty())
@@ -85,6 +89,20 @@ pub fn function_args(args: &str) -> Vec<(String, String)> {
             None => (p.trim().to_string(), String::new()),
         })
         .collect()
+}
+
+fn split_before_names(args: &str) -> Vec<String> {
+    let chars: Vec<char> = args.chars().collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 0..chars.len() {
+        if chars[i] == ',' && starts_param(&chars[i + 1..]) {
+            parts.push(chars[start..i].iter().collect::<String>());
+            start = i + 1;
+        }
+    }
+    parts.push(chars[start..].iter().collect::<String>());
+    parts
 }
 
 fn starts_param(rest: &[char]) -> bool {
@@ -138,5 +156,11 @@ mod tests {
         assert_eq!(string_param(&a[2].1).unwrap(), "А,Б");
         let b = function_args("Condition='ВидЦены_Key eq guid'2b3c''");
         assert_eq!(string_param(&b[0].1).unwrap(), "ВидЦены_Key eq guid'2b3c'");
+        let c = function_args("Condition='Description eq ''a,Period=b''',Dimensions='А'");
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            string_param(&c[0].1).unwrap(),
+            "Description eq 'a,Period=b'"
+        );
     }
 }

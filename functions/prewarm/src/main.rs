@@ -5,7 +5,10 @@ use skazka_config::Config;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    let config = Config::from_env().inspect_err(|e| eprintln!("prewarm: {e}"))?;
+    let config = Config::from_env().map_err(|e| {
+        eprintln!("prewarm: {e}");
+        "invalid configuration (see the message above)"
+    })?;
     let _telemetry = skazka_telemetry::init(&skazka_telemetry::Options {
         json: config.in_lambda(),
         sentry_dsn: config.sentry_dsn.as_ref().map(|s| s.expose()),

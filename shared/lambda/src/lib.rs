@@ -47,9 +47,10 @@ pub async fn init(
     let config = match Config::for_lambda() {
         Ok(config) => config,
         Err(e) => {
-            // No subscriber yet: stderr reaches CloudWatch all the same.
+            // No subscriber yet: stderr reaches CloudWatch all the same. The message names every
+            // bad variable; the error returned only ends the cold start.
             eprintln!("{service}: {e}");
-            return Err(e.into());
+            return Err("invalid configuration (see the message above)".into());
         }
     };
     let guard = skazka_telemetry::init(&skazka_telemetry::Options {

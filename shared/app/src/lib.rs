@@ -93,6 +93,7 @@ struct Inner {
     cache: CacheHandle,
     pings: Arc<dyn PingStore>,
     http: reqwest::Client,
+    sessions: skazka_session::Verifier,
 }
 
 /// How many Postgres connections one process keeps: a Lambda container serves one request at a
@@ -129,6 +130,8 @@ impl AppState {
             .pool_idle_timeout(Duration::from_secs(60))
             .build()?;
         let onec_client = OnecClient::with_http(http.clone(), onec_config)?;
+        let cache = CacheHandle::new(cache_backend);
+        let sessions = skazka_session::Verifier::new(&config.session, cache.clone());
         let state = AppState {
             inner: Arc::new(Inner {
                 config,
@@ -136,9 +139,10 @@ impl AppState {
                 onec_client,
                 postgres,
                 db,
-                cache: CacheHandle::new(cache_backend),
+                cache,
                 pings,
                 http,
+                sessions,
             }),
         };
         state.warm_up().await;
@@ -185,6 +189,11 @@ impl AppState {
         &self.inner.cache
     }
 
+    /// Verifies session tokens (and issues them, in the auth function).
+    pub fn sessions(&self) -> &skazka_session::Verifier {
+        &self.inner.sessions
+    }
+
     pub fn pings(&self) -> &dyn PingStore {
         self.inner.pings.as_ref()
     }
@@ -219,6 +228,13 @@ impl AppState {
         } else {
             Err(format!("answered HTTP {}", status.as_u16()))
         }
+    }
+}
+
+/// Lets the session extractors (`skazka_session::Session`, `Scope`) find the verifier.
+impl axum::extract::FromRef<AppState> for skazka_session::Verifier {
+    fn from_ref(state: &AppState) -> Self {
+        state.inner.sessions.clone()
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
 use chrono_tz::Tz;
 use url::Url;
@@ -86,6 +87,39 @@ pub struct PingsSettings {
     pub endpoint: Option<Url>,
 }
 
+/// One key that signs or verifies session tokens (HS256), with the id written in the token's
+/// `kid` header so keys can rotate.
+#[derive(Clone, Debug)]
+pub struct SessionKey {
+    pub id: String,
+    pub secret: Secret,
+}
+
+/// Sessions: signing keys and lifetimes.
+#[derive(Clone, Debug)]
+pub struct SessionSettings {
+    /// `SESSION_KEYS`: `id:secret` pairs separated by commas; the first signs, all verify. Empty
+    /// means "generate one per process" (local runner and tests only; required in Lambda).
+    pub keys: Vec<SessionKey>,
+    /// `SESSION_ACCESS_TTL_SECS` (default 900): life of an access token.
+    pub access_ttl: Duration,
+    /// `SESSION_IDLE_TIMEOUT_SECS` (default 1800): a session unused this long ends.
+    pub idle_timeout: Duration,
+    /// `SESSION_ABSOLUTE_TIMEOUT_SECS` (default 43200): a session ends this long after sign-in.
+    pub absolute_timeout: Duration,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings {
+            keys: Vec::new(),
+            access_ttl: Duration::from_secs(15 * 60),
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -107,6 +141,8 @@ pub struct Config {
     pub environment: String,
     /// `AWS_LAMBDA_FUNCTION_NAME`, set by Lambda itself: logs are JSON when present.
     pub lambda_function: Option<String>,
+    /// `SESSION_*`: session signing keys and lifetimes.
+    pub session: SessionSettings,
 }
 
 /// One bad or missing variable.
@@ -200,6 +236,13 @@ impl Config {
                 expected:
                     "the 1C OData service root (required in AWS: there is no simulator there)"
                         .into(),
+                found: None,
+            });
+        }
+        if missing("SESSION_KEYS") && !problems.iter().any(|p| p.var == "SESSION_KEYS") {
+            problems.push(Problem {
+                var: "SESSION_KEYS",
+                expected: "session signing keys as id:secret (required in AWS, where every function must share them)".into(),
                 found: None,
             });
         }
@@ -332,6 +375,7 @@ impl Config {
         };
 
         let lambda_function = r.get("AWS_LAMBDA_FUNCTION_NAME");
+        let session = read_session(&mut r);
 
         if r.problems.is_empty() {
             Ok(Config {
@@ -344,6 +388,7 @@ impl Config {
                 sentry_dsn,
                 environment,
                 lambda_function,
+                session,
             })
         } else {
             Err(ConfigError {
@@ -405,6 +450,64 @@ fn read_onec(r: &mut Reader<'_>) -> Option<OnecSettings> {
         user: user?,
         password: Secret(password?),
     })
+}
+
+fn read_seconds(r: &mut Reader<'_>, var: &'static str, default: Duration) -> Duration {
+    match r.get(var) {
+        None => default,
+        Some(v) => match v.parse::<u64>() {
+            Ok(secs) if secs > 0 => Duration::from_secs(secs),
+            _ => {
+                r.bad(var, "a whole number of seconds above 0", Some(v));
+                default
+            }
+        },
+    }
+}
+
+fn read_session(r: &mut Reader<'_>) -> SessionSettings {
+    let defaults = SessionSettings::default();
+    let mut keys = Vec::new();
+    if let Some(raw) = r.get("SESSION_KEYS") {
+        for item in raw.split(',') {
+            let valid = item.split_once(':').and_then(|(id, secret)| {
+                let (id, secret) = (id.trim(), secret.trim());
+                let id_ok = !id.is_empty()
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                (id_ok && secret.len() >= 32).then(|| SessionKey {
+                    id: id.to_owned(),
+                    secret: Secret::new(secret),
+                })
+            });
+            match valid {
+                Some(key) => keys.push(key),
+                None => {
+                    r.bad(
+                        "SESSION_KEYS",
+                        "comma-separated id:secret pairs (id of letters, digits, - _ .; secret of 32 characters or more)",
+                        None,
+                    );
+                    keys.clear();
+                    break;
+                }
+            }
+        }
+    }
+    let access_ttl = read_seconds(r, "SESSION_ACCESS_TTL_SECS", defaults.access_ttl);
+    let idle_timeout = read_seconds(r, "SESSION_IDLE_TIMEOUT_SECS", defaults.idle_timeout);
+    let absolute_timeout = read_seconds(
+        r,
+        "SESSION_ABSOLUTE_TIMEOUT_SECS",
+        defaults.absolute_timeout,
+    );
+    SessionSettings {
+        keys,
+        access_ttl,
+        idle_timeout,
+        absolute_timeout,
+    }
 }
 
 fn read_database(r: &mut Reader<'_>) -> Option<DatabaseSettings> {
@@ -582,11 +685,13 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.names("ONEC_URL") && err.names("DATABASE_URL"), "{err}");
+        assert!(err.names("SESSION_KEYS"), "{err}");
         let ok = Config::for_lambda_from_lookup(|k| {
             match k {
                 "ONEC_URL" => Some("https://1c/UT/odata/standard.odata/"),
                 "ONEC_USER" | "ONEC_PASSWORD" => Some("x"),
                 "DATABASE_URL" => Some("postgres://a@b/c"),
+                "SESSION_KEYS" => Some("k1:0123456789abcdef0123456789abcdef"),
                 "AWS_LAMBDA_FUNCTION_NAME" => Some("skazka-auth"),
                 _ => None,
             }
@@ -594,5 +699,25 @@ mod tests {
         })
         .unwrap();
         assert!(ok.in_lambda());
+        assert_eq!(ok.session.keys[0].id, "k1");
+    }
+
+    #[test]
+    fn session_keys_and_lifetimes() {
+        let c = config(&[
+            (
+                "SESSION_KEYS",
+                "new:0123456789abcdef0123456789abcdef, old:fedcba9876543210fedcba9876543210",
+            ),
+            ("SESSION_IDLE_TIMEOUT_SECS", "60"),
+        ])
+        .unwrap();
+        let ids: Vec<&str> = c.session.keys.iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(ids, ["new", "old"]);
+        assert_eq!(c.session.idle_timeout, Duration::from_secs(60));
+        assert_eq!(c.session.access_ttl, Duration::from_secs(900));
+        assert!(!format!("{c:?}").contains("0123456789abcdef"));
+        let err = config(&[("SESSION_KEYS", "k:short-secret-hunter2")]).unwrap_err();
+        assert!(err.names("SESSION_KEYS") && !err.to_string().contains("hunter2"));
     }
 }

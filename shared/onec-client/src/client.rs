@@ -271,10 +271,16 @@ impl OnecClient {
         F: Fn(&[Guid]) -> Query,
     {
         let queries = chunk_queries(ids, self.inner.cfg.max_query_bytes, make);
-        let pages: Vec<Vec<T>> = stream::iter(queries.iter().map(|q| self.fetch::<T>(q)))
-            .buffered(self.inner.cfg.chunk_concurrency.max(1))
-            .try_collect()
-            .await?;
+        // Owned queries moved into `async move` blocks: a closure returning a future that borrows
+        // its argument is not general enough for the `Send` check of axum handlers.
+        let pages: Vec<Vec<T>> = stream::iter(
+            queries
+                .into_iter()
+                .map(|q| async move { self.fetch::<T>(&q).await }),
+        )
+        .buffered(self.inner.cfg.chunk_concurrency.max(1))
+        .try_collect()
+        .await?;
         Ok(pages.into_iter().flatten().collect())
     }
 

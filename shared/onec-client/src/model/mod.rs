@@ -11,6 +11,7 @@ pub mod partners;
 pub mod prices;
 pub mod reports;
 pub mod sales;
+pub mod scoped;
 pub mod supply;
 pub mod users;
 
@@ -28,6 +29,7 @@ pub use partners::*;
 pub use prices::*;
 pub use reports::*;
 pub use sales::*;
+pub use scoped::*;
 pub use supply::*;
 pub use users::*;
 

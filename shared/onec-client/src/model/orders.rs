@@ -338,7 +338,7 @@ pub fn positions(
     out
 }
 
-fn order_select(with_comment: bool) -> Vec<Path> {
+pub(crate) fn order_select(with_comment: bool) -> Vec<Path> {
     let mut v: Vec<Path> = vec![REF_KEY.into(), NUMBER.into(), DATE.into(), DOC_SUM.into()];
     if with_comment {
         v.push(COMMENT.into());
@@ -406,7 +406,7 @@ pub fn client_orders_query(partners: &[Guid], from: NaiveDate, to: NaiveDate) ->
         .expand([PARTNER])
 }
 
-fn line_select(set_extra: Option<crate::Name>) -> Vec<Path> {
+pub(crate) fn line_select(set_extra: Option<crate::Name>) -> Vec<Path> {
     let mut v: Vec<Path> = [
         LINE_NUMBER,
         PRODUCT_KEY,

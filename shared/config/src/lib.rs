@@ -129,6 +129,10 @@ pub struct Config {
     pub onec: Option<OnecSettings>,
     /// `ONEC_TIMEZONE`: the zone of 1C's naive datetimes (default Asia/Almaty).
     pub onec_timezone: Tz,
+    /// `ONEC_E1C_SERVER`, `ONEC_E1C_BASE`: the server and infobase that `e1c://` links open in the
+    /// 1C client (ENTITIES.md §6.7); `None` takes them from `ONEC_URL` (host, first path segment).
+    pub onec_e1c_server: Option<String>,
+    pub onec_e1c_base: Option<String>,
     /// `DATABASE_URL` (+ `DATABASE_PASSWORD`); `None` lets the local runner find or start Postgres.
     pub database: Option<DatabaseSettings>,
     /// `REDIS_URL`; `None` means the in-process cache.
@@ -294,6 +298,9 @@ impl Config {
             },
         };
 
+        let onec_e1c_server = r.get("ONEC_E1C_SERVER");
+        let onec_e1c_base = r.get("ONEC_E1C_BASE");
+
         let database = read_database(&mut r);
 
         let redis = match r.get("REDIS_URL") {
@@ -382,6 +389,8 @@ impl Config {
                 port,
                 onec,
                 onec_timezone,
+                onec_e1c_server,
+                onec_e1c_base,
                 database,
                 redis,
                 pings,

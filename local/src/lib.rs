@@ -46,6 +46,40 @@ pub struct Runner {
     pub simulator: Option<Arc<RunningSim>>,
     /// The throw-away Postgres cluster, when one had to be started.
     pub cluster: Option<TempCluster>,
+    /// With the simulator: the demo sign-ins that work at once (role label, phone).
+    pub demo_logins: Vec<(&'static str, &'static str)>,
+}
+
+/// The demo people's password (the simulator's site password, and the demo client's).
+pub const DEMO_PASSWORD: &str = onec_sim::demo::DEMO_PASSWORD;
+
+/// The demo sign-ins: three 1C users and a client account linked to the demo client partner.
+pub const DEMO_LOGINS: [(&str, &str); 4] = [
+    ("агент", "+77010000001"),
+    ("супервайзер", "+77010000002"),
+    ("клиент", "+77010000003"),
+    ("администратор", "+77010000004"),
+];
+
+/// Syncs the accounts from the simulator and makes the demo client (approved, linked to the demo
+/// client partner), so the demo sign-ins work at once.
+pub async fn demo_accounts(state: &AppState) -> Result<(), skazka_accounts::AccountError> {
+    let report = skazka_accounts::demo::ensure(
+        state.db(),
+        state.onec_client(),
+        state.sessions(),
+        "+77010000003",
+        DEMO_PASSWORD,
+        onec_client::Guid::from_uuid(onec_sim::demo::DEMO_CLIENT_PARTNER),
+    )
+    .await?;
+    tracing::info!(
+        created = report.created,
+        updated = report.updated,
+        deactivated = report.deactivated,
+        "demo accounts ready"
+    );
+    Ok(())
 }
 
 /// Every function's routes in one router, plus `/static`, in the shared shell.
@@ -122,11 +156,19 @@ impl Runner {
 
         let state = AppState::init(config, onec, postgres).await?;
         skazka_store::migrate(state.db()).await?;
+        let mut demo_logins = Vec::new();
+        if simulator.is_some() {
+            match demo_accounts(&state).await {
+                Ok(()) => demo_logins = DEMO_LOGINS.to_vec(),
+                Err(e) => tracing::warn!(error = %e, "demo accounts could not be made"),
+            }
+        }
         Ok(Runner {
             router: router(state.clone()),
             state,
             simulator,
             cluster,
+            demo_logins,
         })
     }
 }

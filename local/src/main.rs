@@ -53,7 +53,18 @@ async fn main() -> ExitCode {
         state.pings().kind(),
         started.elapsed().as_millis()
     );
-    let served = axum::serve(listener, runner.router.clone())
+    if !runner.demo_logins.is_empty() {
+        println!("Demo sign-ins (password {}):", skazka_local::DEMO_PASSWORD);
+        for (role, phone) in &runner.demo_logins {
+            println!("  {role:<14} {phone}");
+        }
+    }
+    // The peer address reaches the handlers (sign-in throttling per client address).
+    let service = runner
+        .router
+        .clone()
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown())
         .await;
     // Dropping the runner stops the simulator and a temporary Postgres cluster.

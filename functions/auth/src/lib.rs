@@ -1,10 +1,24 @@
-//! The auth function (one Lambda). Sign-in, sign-out, profile and administration: `/login`, `/logout`, `/profile`, `/admin/*`, `/api/v1/auth/*`.
+//! The auth function (one Lambda): sign-in, sign-out, profile and administration — `/login`,
+//! `/register`, `/logout`, `/profile`, `/admin/*`, `/api/v1/auth/*`.
 //!
-//! Its pages come in later issues; for now it answers `/health` and, for every other path, the
-//! shared "not found" page or problem.
+//! - Sign-in checks a phone and password (Argon2id), throttled per phone and per client address
+//!   (5 failures in 15 minutes → `429` with `Retry-After`), with one answer for an unknown phone
+//!   and a wrong password. It starts a session: a refresh-token family in Postgres and a signed
+//!   access token (see `skazka_session`), as `HttpOnly; Secure; SameSite=Lax` cookies for a
+//!   browser or as JSON for the phone app.
+//! - Every other function verifies the access token itself; this function only issues, rotates
+//!   and revokes.
+//! - Forms carry a CSRF token: a MAC of the session id, or for the anonymous forms a MAC of a
+//!   random cookie (double submit).
 
 use axum::Router;
+use axum::routing::{get, post};
 use skazka_app::AppState;
+
+pub mod admin;
+pub mod api;
+pub mod pages;
+pub mod signin;
 
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "auth";
@@ -13,6 +27,29 @@ pub const SERVICE: &str = "auth";
 /// local runner can mount them beside the other functions'.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/register", get(pages::register_form).post(pages::register))
+        .route("/logout", get(pages::logout_page).post(pages::logout))
+        .route("/profile", get(pages::profile).post(pages::profile_post))
+        .route("/admin", get(admin::home))
+        .route("/admin/users", get(admin::users))
+        .route(
+            "/admin/users/new",
+            get(admin::new_client_form).post(admin::new_client),
+        )
+        .route("/admin/users/{id}", get(admin::user).post(admin::user_post))
+        .route("/admin/sync", get(admin::sync_form).post(admin::sync_now))
+        .route(
+            "/admin/settings",
+            get(admin::settings_form).post(admin::settings_save),
+        )
+        .route("/admin/audit", get(admin::audit_log))
+        .route("/api/v1/auth/token", post(api::token))
+        .route(
+            "/api/v1/auth/refresh",
+            get(pages::browser_refresh).post(api::refresh),
+        )
+        .route("/api/v1/auth/revoke", post(api::revoke))
 }
 
 /// The function's whole router: its routes in the shared shell.

@@ -9,6 +9,7 @@
 //! - [`sync`]: 1C users → employee accounts (create, update, deactivate; nothing deleted).
 //! - [`settings`]: the site settings (1C GUIDs), found by name the first time.
 
+pub mod demo;
 pub mod password;
 pub mod phone;
 pub mod sessions;

@@ -735,6 +735,33 @@ pub fn nav_links(role: Option<Role>) -> Vec<NavLink> {
     links
 }
 
+/// The layout's chrome for a viewer: the navigation their role may open, their name, and while
+/// an admin impersonates them a banner with the way back (a form posting to `/logout`).
+pub fn chrome(session: Option<&Session>) -> skazka_web::Chrome {
+    let links = nav_links(session.map(Session::role))
+        .into_iter()
+        .map(|l| (l.href, l.label))
+        .collect();
+    let banner = session.and_then(|s| {
+        let imp = s.identity.impersonator.as_ref()?;
+        Some(maud::html! {
+            span {
+                "Вы работаете от имени «" (s.identity.name) "» (" (s.role().label())
+                "). Администратор: " (imp.name) ". Действия записываются в журнал."
+            }
+            form method="post" action="/logout" {
+                input type="hidden" name=(CSRF_FIELD) value=(s.csrf_token());
+                button.secondary type="submit" { "Вернуться к своей учётной записи" }
+            }
+        })
+    });
+    skazka_web::Chrome {
+        links,
+        user: session.map(|s| s.identity.name.clone()),
+        banner,
+    }
+}
+
 /// A random URL-safe token of 32 bytes (refresh tokens, CSRF cookies).
 pub fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();

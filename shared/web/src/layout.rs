@@ -8,9 +8,27 @@ pub const SITE_NAME: &str = "Сказка";
 /// The stylesheet every page links (served from `static/`, S3 behind CloudFront in AWS).
 pub const STYLESHEET: &str = "/static/css/skazka.css";
 
+/// What surrounds a page's content besides the brand: the navigation (only what the viewer may
+/// open), who is signed in, and a banner (e.g. "impersonating"). `Chrome::default()` is the
+/// anonymous header.
+#[derive(Clone, Debug, Default)]
+pub struct Chrome {
+    /// `(href, label)` pairs.
+    pub links: Vec<(&'static str, &'static str)>,
+    /// The signed-in person's name.
+    pub user: Option<String>,
+    /// Shown above the content on every page while it applies.
+    pub banner: Option<Markup>,
+}
+
 /// A whole HTML page in the shared layout. `title` is the page's own title ("Каталог"); the site
 /// name is added.
 pub fn page(title: &str, content: Markup) -> Markup {
+    page_with(title, &Chrome::default(), content)
+}
+
+/// [`page`] with navigation, the signed-in person and a banner.
+pub fn page_with(title: &str, chrome: &Chrome, content: Markup) -> Markup {
     let full_title = if title.is_empty() || title == SITE_NAME {
         format!("{SITE_NAME} — портал для клиентов и торговых агентов")
     } else {
@@ -29,6 +47,19 @@ pub fn page(title: &str, content: Markup) -> Markup {
             body {
                 header.site-header {
                     a.brand href="/" { (SITE_NAME) }
+                    @if !chrome.links.is_empty() {
+                        nav.site-nav {
+                            @for (href, label) in &chrome.links {
+                                a href=(href) { (label) }
+                            }
+                        }
+                    }
+                    @if let Some(user) = &chrome.user {
+                        span.site-user { (user) }
+                    }
+                }
+                @if let Some(banner) = &chrome.banner {
+                    div.banner role="status" { (banner) }
                 }
                 main.content {
                     (content)

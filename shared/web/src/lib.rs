@@ -8,5 +8,5 @@ pub mod negotiate;
 
 pub use error::{AppError, Problem, not_found, render_errors};
 pub use headers::security_headers;
-pub use layout::page;
+pub use layout::{Chrome, page, page_with};
 pub use negotiate::Format;

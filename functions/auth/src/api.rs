@@ -1,0 +1,147 @@
+//! The phone app's JSON routes: `POST /api/v1/auth/token`, `/refresh`, `/revoke`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use skazka_accounts::sessions::{self, Kind};
+use skazka_app::AppState;
+use skazka_session::Session;
+use skazka_web::{AppError, Problem};
+
+use crate::signin::{self, ClientAddress, RefreshRefusal, Refusal, Started, internal};
+
+#[derive(Deserialize)]
+pub struct TokenRequest {
+    phone: String,
+    password: String,
+    #[serde(default)]
+    device_id: Option<String>,
+}
+
+/// The answer of `token` and `refresh`.
+#[derive(Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub token_type: &'static str,
+    pub expires_in: u64,
+}
+
+fn tokens(started: Started) -> Response {
+    let mut response = Json(TokenResponse {
+        access_token: started.access.token,
+        refresh_token: started.refresh.token,
+        token_type: "Bearer",
+        expires_in: started.access.expires_in,
+    })
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A problem with `detail` (rendered by the shell as `application/problem+json`).
+fn problem(status: StatusCode, detail: String) -> Response {
+    let mut response = status.into_response();
+    response
+        .extensions_mut()
+        .insert(Problem::from_status(status).with_detail(detail));
+    response
+}
+
+pub async fn token(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Json(request): Json<TokenRequest>,
+) -> Result<Response, AppError> {
+    let device = request
+        .device_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.chars().take(200).collect::<String>());
+    match signin::authenticate(&state, &request.phone, &request.password, &address).await {
+        Ok(account) => {
+            let started =
+                signin::start_session(&state, &account, Kind::Mobile, device.as_deref(), None)
+                    .await?;
+            Ok(tokens(started))
+        }
+        Err(Refusal::Failed(e)) => Err(e),
+        Err(refusal) => {
+            let status = match refusal {
+                Refusal::BadPhone(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                Refusal::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+                Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
+                _ => StatusCode::FORBIDDEN,
+            };
+            let mut response = problem(status, refusal.message());
+            if let Refusal::Throttled(secs) = refusal {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            Ok(response)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RefreshRequest {
+    refresh_token: String,
+}
+
+pub async fn refresh(
+    State(state): State<AppState>,
+    Json(request): Json<RefreshRequest>,
+) -> Result<Response, AppError> {
+    match signin::refresh(&state, &request.refresh_token).await {
+        Ok(started) => Ok(tokens(started)),
+        Err(RefreshRefusal::Failed(e)) => Err(e),
+        Err(refusal) => {
+            tracing::info!(?refusal, "refresh refused");
+            let detail = match refusal {
+                RefreshRefusal::Refused(sessions::Refused::Expired) => {
+                    "Сеанс истёк. Войдите снова."
+                }
+                RefreshRefusal::AccountClosed => "Учётная запись отключена.",
+                _ => "Токен обновления недействителен. Войдите снова.",
+            };
+            Ok(problem(StatusCode::UNAUTHORIZED, detail.to_owned()))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct RevokeRequest {
+    #[serde(default)]
+    refresh_token: Option<String>,
+}
+
+/// Revokes the session of the given refresh token, or of the bearer token. Answers 200 even for
+/// an unknown token (RFC 7009), so it tells nothing.
+pub async fn revoke(
+    State(state): State<AppState>,
+    session: Option<Session>,
+    body: Option<Json<RevokeRequest>>,
+) -> Result<Response, AppError> {
+    let request = body.map(|Json(r)| r).unwrap_or_default();
+    let target = match request.refresh_token.as_deref() {
+        Some(token) => sessions::session_of(state.db(), token)
+            .await
+            .map_err(internal)?
+            .map(|(session, _)| session),
+        None => match &session {
+            Some(s) if s.via == skazka_session::Via::Bearer => Some(s.identity.session_id),
+            Some(_) => return Err(AppError::Forbidden),
+            None => return Err(AppError::Unauthorized),
+        },
+    };
+    if let Some(target) = target {
+        signin::sign_out(&state, target).await?;
+    }
+    Ok(Json(serde_json::json!({ "revoked": true })).into_response())
+}

@@ -10,8 +10,13 @@ async fn applies_pending_migrations_once() {
     let event = || LambdaEvent::new(serde_json::json!({}), Context::default());
 
     let first = skazka_migrate::handle(&pool, event()).await.unwrap();
-    assert_eq!(first.applied, ["V1__location_pings"]);
-    assert_eq!(first.known, skazka_store::known_migrations().len());
+    let known: Vec<String> = skazka_store::known_migrations()
+        .iter()
+        .map(|m| format!("V{}__{}", m.version, m.name))
+        .collect();
+    assert_eq!(first.applied, known, "every migration, in order");
+    assert_eq!(first.applied[0], "V1__location_pings");
+    assert_eq!(first.known, known.len());
 
     let second = skazka_migrate::handle(&pool, event()).await.unwrap();
     assert!(second.applied.is_empty());

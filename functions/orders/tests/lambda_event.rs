@@ -23,7 +23,7 @@ async fn health_event_answers_json_with_every_backend() {
 }
 
 #[tokio::test]
-async fn unbuilt_path_answers_not_found() {
+async fn malformed_order_id_answers_not_found_before_the_session() {
     let app = skazka_testkit::app().await;
     let handler = skazka_lambda::handler(skazka_orders::router(app.state.clone()));
     let response = invoke(handler, &fixture("apigw-v2/orders-missing.json")).await;

@@ -230,6 +230,40 @@ async fn sign_out_is_seen_by_another_functions_router() {
         "{}",
         team.body
     );
+    let everyone = team.body.matches('-').count();
+
+    // The admin narrows the team to the demo agent: the supervisor's tokens end at once, and the
+    // next one carries the new team.
+    let mut admin = Browser::new(auth.clone());
+    admin.sign_in(ADMIN, PASSWORD).await;
+    let path = format!("/admin/users/{DEMO_SUPERVISOR}");
+    let detail = admin.get(&path).await;
+    assert!(detail.body.contains("Команда"));
+    let csrf = csrf_of(&detail.body);
+    let agent = DEMO_AGENT.to_string();
+    let saved = admin
+        .post_form(
+            &path,
+            &[("csrf", &csrf), ("action", "team"), ("agent", &agent)],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(ask(cookie).await.status, StatusCode::UNAUTHORIZED);
+    let mut supervisor = Browser::new(auth.clone());
+    supervisor.sign_in(SUPERVISOR, PASSWORD).await;
+    let cookie = supervisor
+        .jar
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let narrowed = ask(cookie).await;
+    assert!(narrowed.body.contains(&agent), "{}", narrowed.body);
+    assert!(
+        narrowed.body.matches('-').count() < everyone,
+        "{}",
+        narrowed.body
+    );
 }
 
 #[tokio::test]

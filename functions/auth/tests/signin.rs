@@ -58,6 +58,22 @@ async fn each_role_signs_in_and_lands_on_its_home_page() {
             StatusCode::SEE_OTHER
         );
     }
+    // Security headers on every HTML page.
+    let login = Browser::new(router.clone()).get("/login").await;
+    assert!(
+        login
+            .header("content-security-policy")
+            .contains("script-src 'self'")
+    );
+    assert!(!login.body.contains("<script"));
+    assert!(
+        login
+            .header("strict-transport-security")
+            .starts_with("max-age=")
+    );
+    assert_eq!(login.header("x-content-type-options"), "nosniff");
+    assert_eq!(login.header("x-frame-options"), "DENY");
+    assert!(!login.header("referrer-policy").is_empty());
     // The navigation shows each role only what it may open; admin pages refuse the others.
     let mut agent = Browser::new(router.clone());
     agent.sign_in(AGENT, PASSWORD).await;

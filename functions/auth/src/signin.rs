@@ -73,6 +73,17 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
 
 fn client_address(parts: &Parts) -> String {
     use skazka_lambda::lambda_http::request::RequestContext;
+    // Behind CloudFront, API Gateway's source IP is an edge's: CloudFront names the viewer in
+    // `CloudFront-Viewer-Address` (ip:port) when its origin request policy forwards it.
+    if let Some(viewer) = parts
+        .headers
+        .get("cloudfront-viewer-address")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit_once(':').map(|(ip, _)| ip.trim().to_owned()))
+        .filter(|ip| !ip.is_empty())
+    {
+        return viewer;
+    }
     if let Some(RequestContext::ApiGatewayV2(ctx)) = parts.extensions.get::<RequestContext>()
         && let Some(ip) = &ctx.http.source_ip
     {

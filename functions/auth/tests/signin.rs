@@ -185,6 +185,29 @@ async fn five_failures_throttle_the_phone_and_the_address() {
     // The same address is throttled for another phone too (every request here has one address).
     let other = browser.sign_in(SUPERVISOR, PASSWORD).await;
     assert_eq!(other.status, StatusCode::TOO_MANY_REQUESTS);
+    // From another address (CloudFront names the viewer) that phone may sign in.
+    let csrf = csrf_of(&browser.get("/login").await.body);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("csrf", csrf.as_str()),
+            ("phone", SUPERVISOR),
+            ("password", PASSWORD),
+        ])
+        .finish();
+    let elsewhere = browser
+        .send(
+            axum::http::Request::post("/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cloudfront-viewer-address", "203.0.113.7:50123"),
+            axum::body::Body::from(body),
+        )
+        .await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        elsewhere.body
+    );
 }
 
 #[tokio::test]

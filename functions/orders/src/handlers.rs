@@ -7,8 +7,8 @@ use onec_client::Guid;
 use onec_client::model::{BaseTz, OrderDate};
 use serde::{Deserialize, Serialize};
 use skazka_app::AppState;
-use skazka_session::Scope;
-use skazka_web::{AppError, Format};
+use skazka_session::{Scope, Session};
+use skazka_web::{AppError, Chrome, Format};
 
 use crate::e1c::E1cLinks;
 use crate::list::{ListParams, ListQuery, OrderList, presets};
@@ -115,6 +115,7 @@ enum Resolved {
 
 async fn resolve_agent(
     svc: &OrdersService<'_>,
+    chrome: &Chrome,
     scope: &Scope,
     agent: Option<&str>,
     format: Format,
@@ -133,7 +134,7 @@ async fn resolve_agent(
                 agent: None,
             };
             Ok(Resolved::Pick(
-                views::pick_page(&nav, &sel, svc.tz.today()).into_response(),
+                views::pick_page(&nav, chrome, &sel, svc.tz.today()).into_response(),
             ))
         }
     }
@@ -142,6 +143,7 @@ async fn resolve_agent(
 #[allow(clippy::too_many_arguments)]
 async fn list(
     svc: &OrdersService<'_>,
+    chrome: &Chrome,
     viewer: &Viewer,
     nav: Nav,
     selector: Option<AgentSelector>,
@@ -159,12 +161,13 @@ async fn list(
     let list = OrderList::build(date, &query, agent, served.value, served.stale);
     let presets = presets(date, today);
     Ok(format.respond(&list, |l| {
-        views::list_page(&nav, l, date, &presets, selector.as_ref())
+        views::list_page(&nav, chrome, l, date, &presets, selector.as_ref())
     }))
 }
 
 async fn agent_list(
     state: AppState,
+    session: Session,
     scope: Scope,
     format: Format,
     params: ListParams,
@@ -172,8 +175,9 @@ async fn agent_list(
 ) -> Result<Response, AppError> {
     let links = links(&state);
     let svc = service(&state, &links);
+    let chrome = skazka_session::chrome(Some(&session));
     let (viewer, selector) =
-        match resolve_agent(&svc, &scope, params.agent.as_deref(), format).await? {
+        match resolve_agent(&svc, &chrome, &scope, params.agent.as_deref(), format).await? {
             Resolved::Show { viewer, selector } => (viewer, selector),
             Resolved::Pick(page) => return Ok(page),
         };
@@ -182,51 +186,56 @@ async fn agent_list(
         agent: selector.picked(),
     };
     let sel = selector_view(&svc, &selector).await;
-    list(&svc, &viewer, nav, sel, &params, date, format).await
+    list(&svc, &chrome, &viewer, nav, sel, &params, date, format).await
 }
 
 /// `GET /orders?from&to&q&sort[&agent]`: the agent's orders by order date.
 pub async fn agent_taken(
     State(state): State<AppState>,
     format: Format,
+    session: Session,
     scope: Scope,
     Query(params): Query<ListParams>,
 ) -> Result<Response, AppError> {
-    agent_list(state, scope, format, params, OrderDate::Taken).await
+    agent_list(state, session, scope, format, params, OrderDate::Taken).await
 }
 
 /// `GET /orders/by-shipment?from&to&q&sort[&agent]`: the same by shipment date.
 pub async fn agent_shipment(
     State(state): State<AppState>,
     format: Format,
+    session: Session,
     scope: Scope,
     Query(params): Query<ListParams>,
 ) -> Result<Response, AppError> {
-    agent_list(state, scope, format, params, OrderDate::Shipment).await
+    agent_list(state, session, scope, format, params, OrderDate::Shipment).await
 }
 
 /// `GET /my/orders?from&to&q&sort`: a client's own orders by order date.
 pub async fn client_taken(
     State(state): State<AppState>,
     format: Format,
+    session: Session,
     scope: Scope,
     Query(params): Query<ListParams>,
 ) -> Result<Response, AppError> {
-    client_list(state, scope, format, params, OrderDate::Taken).await
+    client_list(state, session, scope, format, params, OrderDate::Taken).await
 }
 
 /// `GET /my/orders/by-shipment?from&to&q&sort`.
 pub async fn client_shipment(
     State(state): State<AppState>,
     format: Format,
+    session: Session,
     scope: Scope,
     Query(params): Query<ListParams>,
 ) -> Result<Response, AppError> {
-    client_list(state, scope, format, params, OrderDate::Shipment).await
+    client_list(state, session, scope, format, params, OrderDate::Shipment).await
 }
 
 async fn client_list(
     state: AppState,
+    session: Session,
     scope: Scope,
     format: Format,
     params: ListParams,
@@ -239,7 +248,8 @@ async fn client_list(
         base: Nav::CLIENT,
         agent: None,
     };
-    list(&svc, &viewer, nav, None, &params, date, format).await
+    let chrome = skazka_session::chrome(Some(&session));
+    list(&svc, &chrome, &viewer, nav, None, &params, date, format).await
 }
 
 /// A document and, when it is kept data, how old.
@@ -253,6 +263,7 @@ struct Detail<'a, T: Serialize> {
 /// The viewer and links of a detail page, from the scope (a client's pages or an agent's).
 async fn detail_viewer(
     svc: &OrdersService<'_>,
+    chrome: &Chrome,
     scope: &Scope,
     agent: Option<&str>,
     format: Format,
@@ -264,16 +275,18 @@ async fn detail_viewer(
         };
         return Ok(Ok((Viewer::client(scope)?, nav)));
     }
-    Ok(match resolve_agent(svc, scope, agent, format).await? {
-        Resolved::Show { viewer, selector } => Ok((
-            viewer,
-            Nav {
-                base: Nav::AGENT,
-                agent: selector.picked(),
-            },
-        )),
-        Resolved::Pick(page) => Err(page),
-    })
+    Ok(
+        match resolve_agent(svc, chrome, scope, agent, format).await? {
+            Resolved::Show { viewer, selector } => Ok((
+                viewer,
+                Nav {
+                    base: Nav::AGENT,
+                    agent: selector.picked(),
+                },
+            )),
+            Resolved::Pick(page) => Err(page),
+        },
+    )
 }
 
 /// `GET /orders/{guid}[?agent]`: an order of the agent's.
@@ -281,13 +294,14 @@ pub async fn agent_order(
     State(state): State<AppState>,
     DocId(id): DocId,
     format: Format,
+    session: Session,
     scope: Scope,
     Query(p): Query<AgentParam>,
 ) -> Result<Response, AppError> {
     if let Scope::Client { .. } = scope {
         return Err(AppError::NotFound);
     }
-    order(state, id, format, scope, p).await
+    order(state, id, format, session, scope, p).await
 }
 
 /// `GET /my/orders/{guid}`: a client's own order.
@@ -295,33 +309,39 @@ pub async fn client_order(
     State(state): State<AppState>,
     DocId(id): DocId,
     format: Format,
+    session: Session,
     scope: Scope,
 ) -> Result<Response, AppError> {
     let Scope::Client { .. } = scope else {
         return Err(AppError::NotFound);
     };
-    order(state, id, format, scope, AgentParam::default()).await
+    order(state, id, format, session, scope, AgentParam::default()).await
 }
 
 async fn order(
     state: AppState,
     id: Guid,
     format: Format,
+    session: Session,
     scope: Scope,
     p: AgentParam,
 ) -> Result<Response, AppError> {
     let links = links(&state);
     let svc = service(&state, &links);
-    let (viewer, nav) = match detail_viewer(&svc, &scope, p.agent.as_deref(), format).await? {
-        Ok(v) => v,
-        Err(page) => return Ok(page),
-    };
+    let chrome = skazka_session::chrome(Some(&session));
+    let (viewer, nav) =
+        match detail_viewer(&svc, &chrome, &scope, p.agent.as_deref(), format).await? {
+            Ok(v) => v,
+            Err(page) => return Ok(page),
+        };
     let served = svc.order(&viewer, id).await?;
     let detail = Detail {
         data: &served.value,
         stale: served.stale.as_ref(),
     };
-    Ok(format.respond(&detail, |d| views::order_page(&nav, d.data, d.stale)))
+    Ok(format.respond(&detail, |d| {
+        views::order_page(&nav, &chrome, d.data, d.stale)
+    }))
 }
 
 /// `GET /sales/{guid}[?agent]`: a sale document of the agent's or of the client's partners.
@@ -329,21 +349,26 @@ pub async fn sale(
     State(state): State<AppState>,
     DocId(id): DocId,
     format: Format,
+    session: Session,
     scope: Scope,
     Query(p): Query<AgentParam>,
 ) -> Result<Response, AppError> {
     let links = links(&state);
     let svc = service(&state, &links);
-    let (viewer, nav) = match detail_viewer(&svc, &scope, p.agent.as_deref(), format).await? {
-        Ok(v) => v,
-        Err(page) => return Ok(page),
-    };
+    let chrome = skazka_session::chrome(Some(&session));
+    let (viewer, nav) =
+        match detail_viewer(&svc, &chrome, &scope, p.agent.as_deref(), format).await? {
+            Ok(v) => v,
+            Err(page) => return Ok(page),
+        };
     let served = svc.sale(&viewer, id).await?;
     let detail = Detail {
         data: &served.value,
         stale: served.stale.as_ref(),
     };
-    Ok(format.respond(&detail, |d| views::sale_page(&nav, d.data, d.stale)))
+    Ok(format.respond(&detail, |d| {
+        views::sale_page(&nav, &chrome, d.data, d.stale)
+    }))
 }
 
 #[cfg(test)]

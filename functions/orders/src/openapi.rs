@@ -14,6 +14,10 @@ fn money() -> Value {
     json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "description": "KZT, a decimal as text"})
 }
 
+fn decimal() -> Value {
+    json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "description": "a decimal as text"})
+}
+
 fn date_time() -> Value {
     json!({"type": "string", "format": "date-time", "description": "with the 1C base's offset, e.g. 2024-05-07T10:42:11+05:00"})
 }
@@ -126,9 +130,9 @@ pub fn document() -> Value {
                 }},
                 "Line": {"type": "object", "required": ["line_number", "product", "quantity", "unit", "price", "amount", "vat", "manual_discount", "auto_discount", "discount_percent", "cancelled"], "properties": {
                     "line_number": {"type": "integer"}, "product": {"type": "string"},
-                    "quantity": money(), "unit": {"type": "string"}, "price": money(),
+                    "quantity": decimal(), "unit": {"type": "string"}, "price": money(),
                     "amount": money(), "vat": money(), "manual_discount": money(), "auto_discount": money(),
-                    "discount_percent": {"oneOf": [{"type": "null"}, money()]},
+                    "discount_percent": {"oneOf": [{"type": "null"}, decimal()]},
                     "cancelled": {"type": "boolean", "description": "not counted in totals"}
                 }},
                 "LineTotals": {"type": "object", "required": ["amount", "vat", "discount", "lines"], "properties": {

@@ -7,6 +7,8 @@ use onec_client::Guid;
 use onec_client::model::OrderDate;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
+use skazka_web::Chrome;
+
 use crate::domain::{Line, LineTotals, OrderDetail, OrderStatus, OrderSummary, SaleDetail, Status};
 use crate::format;
 use crate::list::{OrderList, Preset, Sort};
@@ -87,9 +89,10 @@ pub struct AgentSelector {
     pub picked: Option<Guid>,
 }
 
-fn shell(title: &str, body: Markup) -> Markup {
-    skazka_web::page(
+fn shell(title: &str, chrome: &Chrome, body: Markup) -> Markup {
+    skazka_web::page_with(
         title,
+        chrome,
         html! {
             link rel="stylesheet" href=(STYLESHEET);
             div.orders { (body) }
@@ -159,9 +162,10 @@ fn selector(sel: &AgentSelector, action: &str, from: NaiveDate, to: NaiveDate) -
 }
 
 /// A supervisor's or an admin's page before an agent is picked.
-pub fn pick_page(nav: &Nav, sel: &AgentSelector, today: NaiveDate) -> Markup {
+pub fn pick_page(nav: &Nav, chrome: &Chrome, sel: &AgentSelector, today: NaiveDate) -> Markup {
     shell(
         "Заказы агентов",
+        chrome,
         html! {
             h1 { "Заказы агентов" }
             p { "Выберите агента, чтобы увидеть его заказы и реализации." }
@@ -207,6 +211,7 @@ fn order_card(nav: &Nav, o: &OrderSummary, date: OrderDate) -> Markup {
 /// A list page (both date kinds, agents' and clients').
 pub fn list_page(
     nav: &Nav,
+    chrome: &Chrome,
     list: &OrderList,
     date: OrderDate,
     presets: &[Preset],
@@ -223,7 +228,7 @@ pub fn list_page(
         format!("{} — {}", format::date(list.from), format::date(list.to))
     };
     html! {
-        (shell(title, html! {
+        (shell(title, chrome, html! {
             h1 { (title) }
             @if let Some(sel) = sel { (selector(sel, &action, list.from, list.to)) }
             nav.tabs aria-label="Вид списка" {
@@ -352,11 +357,12 @@ fn onec_link(link: &str) -> Markup {
 }
 
 /// An order's page.
-pub fn order_page(nav: &Nav, d: &OrderDetail, stale: Option<&Stale>) -> Markup {
+pub fn order_page(nav: &Nav, chrome: &Chrome, d: &OrderDetail, stale: Option<&Stale>) -> Markup {
     let o = &d.order;
     let title = format!("Заказ № {}", o.number);
     shell(
         &title,
+        chrome,
         html! {
             p.back { a href=(nav.home()) { "← К заказам" } }
             h1 { (title) }
@@ -424,10 +430,11 @@ pub fn order_page(nav: &Nav, d: &OrderDetail, stale: Option<&Stale>) -> Markup {
 }
 
 /// A sale document's page.
-pub fn sale_page(nav: &Nav, s: &SaleDetail, stale: Option<&Stale>) -> Markup {
+pub fn sale_page(nav: &Nav, chrome: &Chrome, s: &SaleDetail, stale: Option<&Stale>) -> Markup {
     let title = format!("Реализация № {}", s.number);
     shell(
         &title,
+        chrome,
         html! {
             p.back { a href=(nav.home()) { "← К заказам" } }
             h1 { (title) }

@@ -479,14 +479,21 @@ async fn order_detail_totals_lines_sales_and_position() {
     assert!(page.body.contains(&format!("/orders/{id}")));
     assert!(page.body.contains("Оплачена полностью") || page.body.contains("Не оплачена: долг"));
 
-    // Bounded 1C calls: the order's page is a handful whatever its lines and sales.
-    let cold = json_as(
-        &app,
-        &agent(),
-        &format!("/orders/{}", sim.read(order_with_cancelled_line_and_sale)),
-    )
-    .await;
-    assert_eq!(cold["order"]["id"], id.to_string());
+    // Bounded 1C calls: header, then lines, sales and Агент Плюс rows, then the sales' debts.
+    let other = sim
+        .read(sim_orders)
+        .into_iter()
+        .find(|o| o.agent == Some(demo::DEMO_AGENT) && o.id != id && o.lines.len() > 3)
+        .unwrap();
+    let cold = get_as(&app, &agent(), &format!("/orders/{}", other.id), Some(JSON)).await;
+    assert_eq!(cold.status, 200);
+    assert!(
+        (4..=5).contains(&onec_calls(&cold)),
+        "{}",
+        cold.header("server-timing")
+    );
+    let warm = get_as(&app, &agent(), &format!("/orders/{}", other.id), Some(JSON)).await;
+    assert_eq!(onec_calls(&warm), 0);
 }
 
 #[tokio::test]
@@ -570,6 +577,25 @@ async fn clients_see_only_their_partners_orders_without_internal_fields() {
             (404, "application/problem+json")
         );
     }
+    // The client's sale documents open at /sales/{id}; another client's do not.
+    let (own_sale, other_sale) = sim.read(|db| {
+        let partner = col(s::SALES, "Партнер");
+        let rows = &db.table(s::SALES).rows;
+        let own = rows
+            .iter()
+            .find(|r| r[partner].as_guid() == Some(demo::DEMO_CLIENT_PARTNER));
+        let other = rows
+            .iter()
+            .find(|r| r[partner].as_guid() != Some(demo::DEMO_CLIENT_PARTNER));
+        (
+            own.unwrap()[0].as_guid().unwrap(),
+            other.unwrap()[0].as_guid().unwrap(),
+        )
+    });
+    let sale = json_as(&app, &client(), &format!("/sales/{own_sale}")).await;
+    assert!(sale.get("comment").is_none() && sale.get("onec_link").is_none());
+    let r = get_as(&app, &client(), &format!("/sales/{other_sale}"), Some(JSON)).await;
+    assert_eq!(r.status, 404);
     // The agent pages are not the client's.
     assert_eq!(
         get_as(&app, &client(), "/orders", Some(JSON)).await.status,

@@ -46,8 +46,6 @@ pub struct Runner {
     pub simulator: Option<Arc<RunningSim>>,
     /// The throw-away Postgres cluster, when one had to be started.
     pub cluster: Option<TempCluster>,
-    /// With the simulator: the demo sign-ins that work at once (role label, phone).
-    pub demo_logins: Vec<(&'static str, &'static str)>,
 }
 
 /// The demo people's password (the simulator's site password, and the demo client's).
@@ -156,19 +154,11 @@ impl Runner {
 
         let state = AppState::init(config, onec, postgres).await?;
         skazka_store::migrate(state.db()).await?;
-        let mut demo_logins = Vec::new();
-        if simulator.is_some() {
-            match demo_accounts(&state).await {
-                Ok(()) => demo_logins = DEMO_LOGINS.to_vec(),
-                Err(e) => tracing::warn!(error = %e, "demo accounts could not be made"),
-            }
-        }
         Ok(Runner {
             router: router(state.clone()),
             state,
             simulator,
             cluster,
-            demo_logins,
         })
     }
 }

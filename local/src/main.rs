@@ -53,20 +53,41 @@ async fn main() -> ExitCode {
         state.pings().kind(),
         started.elapsed().as_millis()
     );
-    if !runner.demo_logins.is_empty() {
-        println!("Demo sign-ins (password {}):", skazka_local::DEMO_PASSWORD);
-        for (role, phone) in &runner.demo_logins {
-            println!("  {role:<14} {phone}");
-        }
-    }
     // The peer address reaches the handlers (sign-in throttling per client address).
     let service = runner
         .router
         .clone()
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown())
-        .await;
+    let server = tokio::spawn(
+        axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown())
+            .into_future(),
+    );
+    // With the simulator: the accounts from 1C and the demo client, then the demo sign-ins, which
+    // work from the moment they are printed. The server already answers meanwhile.
+    if runner.simulator.is_some() {
+        match skazka_local::demo_accounts(&runner.state).await {
+            Ok(()) => {
+                // Whoever reads stdout may stop after the first line: never die of a closed pipe.
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(
+                    out,
+                    "Demo sign-ins (password {}):",
+                    skazka_local::DEMO_PASSWORD
+                );
+                for (role, phone) in skazka_local::DEMO_LOGINS {
+                    let _ = writeln!(out, "  {role:<14} {phone}");
+                }
+                let _ = out.flush();
+            }
+            Err(e) => eprintln!("skazka-local: demo accounts could not be made: {e}"),
+        }
+    }
+    let served = match server.await {
+        Ok(result) => result,
+        Err(e) => Err(std::io::Error::other(e)),
+    };
     // Dropping the runner stops the simulator and a temporary Postgres cluster.
     drop(runner);
     match served {

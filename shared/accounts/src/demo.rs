@@ -18,25 +18,32 @@ pub async fn ensure(
     client_partner: Guid,
 ) -> Result<SyncReport, AccountError> {
     let site = settings::current(pool, client).await?;
-    let report = sync::sync_users(pool, client, &site.user, verifier, None).await?;
     let phone = phone::normalize(client_phone)
         .map_err(|e| AccountError::Settings(format!("demo client phone: {e}")))?;
-    let partner_name = client
-        .partners_by_ids(&[client_partner])
-        .await?
-        .into_iter()
-        .next()
-        .map(|p| p.name)
-        .unwrap_or_else(|| "Демо-клиент".to_owned());
-    let account = match store::for_sign_in(pool, &phone).await? {
-        Some((account, _)) if account.active => account,
-        _ => {
-            match store::create_client(pool, &phone, &partner_name, client_password, true).await? {
+    // The sync and the client account touch different rows: both at once (start-up time).
+    let demo_client = async {
+        let partner_name = client
+            .partners_by_ids(&[client_partner])
+            .await?
+            .into_iter()
+            .next()
+            .map(|p| p.name)
+            .unwrap_or_else(|| "Демо-клиент".to_owned());
+        let account = match store::for_sign_in(pool, &phone).await? {
+            Some((account, _)) if account.active => account,
+            _ => match store::create_client(pool, &phone, &partner_name, client_password, true)
+                .await?
+            {
                 Ok(account) => account,
                 Err(why) => return Err(AccountError::Settings(why.to_owned())),
-            }
-        }
+            },
+        };
+        store::link_partner(pool, account.id, client_partner, &partner_name).await
     };
-    store::link_partner(pool, account.id, client_partner, &partner_name).await?;
-    Ok(report)
+    let (report, linked) = tokio::join!(
+        sync::sync_users(pool, client, &site.user, verifier, None),
+        demo_client
+    );
+    linked?;
+    report
 }

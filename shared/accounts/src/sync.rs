@@ -121,11 +121,31 @@ pub async fn sync_users(
         })
         .collect();
 
+    // The password work (Argon2id, slow on purpose) for every user at once: whether the 1C
+    // password changed, and its new hash when it did (or the account is new).
+    let work = wanted_users.iter().map(|w| {
+        let known = existing.get(&w.onec_ref);
+        let exists = known.is_some();
+        let stored = known.and_then(|(_, h)| h.clone());
+        let plain = w.password.clone();
+        async move {
+            match plain {
+                None => Ok::<_, AccountError>((false, None)),
+                Some(p) if exists && password::verify(&p, stored.as_deref()).await => {
+                    Ok((false, None))
+                }
+                Some(p) => Ok((true, Some(password::hash(&p).await?))),
+            }
+        }
+    });
+    let hashed = futures::future::join_all(work).await;
+
     let mut seen = HashSet::new();
     let mut claimed_phones = HashSet::new();
     let mut to_revoke = Vec::new();
     let tx = db.transaction().await?;
-    for w in wanted_users {
+    for (w, hashed) in wanted_users.into_iter().zip(hashed) {
+        let (password_changed, new_hash) = hashed?;
         let owner = phone_owners.get(&w.phone);
         if owner.is_some_and(|o| *o != Some(w.onec_ref)) || !claimed_phones.insert(w.phone.clone())
         {
@@ -138,10 +158,7 @@ pub async fn sync_users(
         seen.insert(w.onec_ref);
         match existing.get(&w.onec_ref) {
             None => {
-                let hash = match &w.password {
-                    Some(p) => Some(password::hash(p).await?),
-                    None => None,
-                };
+                let hash = new_hash;
                 tx.execute(
                     "INSERT INTO accounts (id, role, phone, name, onec_ref, onec_name, person_name, \
                      show_on_site, password_hash, onec_password_hash, synced_at) \
@@ -160,15 +177,7 @@ pub async fn sync_users(
                 .await?;
                 report.created += 1;
             }
-            Some((account, onec_hash)) => {
-                let password_changed = match &w.password {
-                    Some(p) => !password::verify(p, onec_hash.as_deref()).await,
-                    None => false,
-                };
-                let new_hash = match (&w.password, password_changed) {
-                    (Some(p), true) => Some(password::hash(p).await?),
-                    _ => None,
-                };
+            Some((account, _)) => {
                 let changed = account.role != w.role
                     || account.phone != w.phone
                     || account.name != w.name

@@ -237,3 +237,47 @@ pub fn body_json(response: &serde_json::Value) -> serde_json::Value {
 pub fn lambda_header<'a>(response: &'a serde_json::Value, name: &str) -> &'a str {
     response["headers"][name].as_str().unwrap_or("")
 }
+
+/// A function's `/health` through its Lambda handler: JSON naming every backend, each reachable,
+/// with a request id and `Server-Timing` on the response.
+pub async fn assert_health_event<S>(handler: S, service: &str)
+where
+    S: Service<lambda_http::Request, Response = axum::response::Response> + Send,
+    S::Future: Send + 'static,
+    S::Error: std::fmt::Debug,
+{
+    let response = invoke(handler, &fixture("apigw-v2/health.json")).await;
+    assert_eq!(response["statusCode"], 200, "{response}");
+    let health = body_json(&response);
+    assert_eq!(health["service"], service);
+    assert_eq!(health["status"], "ok", "{health}");
+    for backend in ["onec", "postgres", "cache", "pings"] {
+        assert_eq!(
+            health["backends"][backend]["reachable"], true,
+            "{backend}: {health}"
+        );
+    }
+    assert!(!lambda_header(&response, "x-request-id").is_empty());
+    assert!(lambda_header(&response, "server-timing").starts_with("app;dur="));
+}
+
+/// A path of the function's group that nothing serves, asked for JSON through its Lambda handler:
+/// the shared 404 problem body, with frame denial.
+pub async fn assert_missing_problem<S>(handler: S, event_fixture: &str, instance: &str)
+where
+    S: Service<lambda_http::Request, Response = axum::response::Response> + Send,
+    S::Future: Send + 'static,
+    S::Error: std::fmt::Debug,
+{
+    let response = invoke(handler, &fixture(event_fixture)).await;
+    assert_eq!(response["statusCode"], 404, "{response}");
+    assert_eq!(
+        lambda_header(&response, "content-type"),
+        "application/problem+json"
+    );
+    let problem = body_json(&response);
+    assert_eq!(problem["status"], 404);
+    assert_eq!(problem["instance"], instance);
+    assert_eq!(problem["title"], "Страница не найдена");
+    assert_eq!(lambda_header(&response, "x-frame-options"), "DENY");
+}

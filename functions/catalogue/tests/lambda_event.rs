@@ -1,25 +1,13 @@
 //! The catalogue function's Lambda wiring: API Gateway HTTP API (v2) events from `tests/fixtures`
 //! through the function's Lambda handler in-process, as the runtime would deliver them.
 
-use skazka_testkit::{body_json, fixture, invoke, lambda_header};
+use skazka_testkit::{assert_health_event, body_json, fixture, invoke, lambda_header};
 
 #[tokio::test]
 async fn health_event_answers_json_with_every_backend() {
     let app = skazka_testkit::app().await;
     let handler = skazka_lambda::handler(skazka_catalogue::router(app.state.clone()));
-    let response = invoke(handler, &fixture("apigw-v2/health.json")).await;
-    assert_eq!(response["statusCode"], 200, "{response}");
-    let health = body_json(&response);
-    assert_eq!(health["service"], skazka_catalogue::SERVICE);
-    assert_eq!(health["status"], "ok", "{health}");
-    for backend in ["onec", "postgres", "cache", "pings"] {
-        assert_eq!(
-            health["backends"][backend]["reachable"], true,
-            "{backend}: {health}"
-        );
-    }
-    assert!(!lambda_header(&response, "x-request-id").is_empty());
-    assert!(lambda_header(&response, "server-timing").starts_with("app;dur="));
+    assert_health_event(handler, skazka_catalogue::SERVICE).await;
 }
 
 #[tokio::test]

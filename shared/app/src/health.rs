@@ -22,12 +22,16 @@ pub struct Health {
     pub backends: Backends,
 }
 
+/// The function's backends: only those it uses (see [`crate::Uses`]).
 #[derive(Debug, Serialize)]
 pub struct Backends {
-    pub onec: Backend,
-    pub postgres: Backend,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onec: Option<Backend>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postgres: Option<Backend>,
     pub cache: Backend,
-    pub pings: Backend,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pings: Option<Backend>,
 }
 
 #[derive(Debug, Serialize)]
@@ -67,32 +71,55 @@ async fn probe<E: std::fmt::Display>(
     }
 }
 
-/// Probes every backend concurrently.
+/// Probes the function's backends concurrently.
 pub async fn check(state: &AppState, service: &'static str) -> Health {
-    let onec = state.onec();
+    let uses = state.uses();
     let cache = state.cache().backend();
-    let pings = state.pings();
+    let onec = async {
+        if !uses.onec {
+            return None;
+        }
+        let onec = state.onec();
+        Some(
+            probe(
+                onec.kind.as_str(),
+                onec.url.to_string(),
+                false,
+                state.probe_onec(),
+            )
+            .await,
+        )
+    };
+    let postgres = async {
+        if !uses.postgres {
+            return None;
+        }
+        let target = state.postgres();
+        let location = format!("{} ({})", target.location(), target.origin);
+        Some(probe("postgres", location, true, skazka_store::ping(state.db())).await)
+    };
+    let pings = async {
+        if !uses.pings {
+            return None;
+        }
+        let pings = state.pings();
+        Some(probe(pings.kind(), pings.location(), true, pings.check()).await)
+    };
     let (onec, postgres, cache, pings) = tokio::join!(
-        probe(
-            onec.kind.as_str(),
-            onec.url.to_string(),
-            false,
-            state.probe_onec()
-        ),
-        probe(
-            "postgres",
-            format!(
-                "{} ({})",
-                state.postgres().location(),
-                state.postgres().origin
-            ),
-            true,
-            skazka_store::ping(state.db()),
-        ),
+        onec,
+        postgres,
         probe(cache.kind(), cache.location(), true, cache.ping()),
-        probe(pings.kind(), pings.location(), true, pings.check()),
+        pings,
     );
-    let all = [&onec, &postgres, &cache, &pings];
+    let all: Vec<&Backend> = [
+        onec.as_ref(),
+        postgres.as_ref(),
+        Some(&cache),
+        pings.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let status = if all.iter().any(|b| b.required && !b.reachable) {
         "unavailable"
     } else if all.iter().any(|b| !b.reachable) {

@@ -7,10 +7,13 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::routing::get;
+use onec_client::model::BaseTz;
 use onec_client::{ClientConfig, OnecClient};
 use skazka_cache::{CacheHandle, MemoryCache, RedisCache};
+pub use skazka_config::Uses;
 use skazka_config::{Config, Secret};
 use skazka_pings::{DynamoPings, PingStore, PostgresPings};
+use skazka_reads::Reader;
 use skazka_store::PgPool;
 
 pub mod health;
@@ -76,6 +79,9 @@ pub enum InitError {
     Http(#[from] reqwest::Error),
     #[error("1C client: {0}")]
     Onec(#[from] onec_client::OnecError),
+    /// The function uses a backend that was not given (a configuration the checks let through).
+    #[error("{0} is used by this function but not configured")]
+    Missing(&'static str),
 }
 
 /// Everything a handler needs. Cheap to clone (an `Arc`).
@@ -84,15 +90,27 @@ pub struct AppState {
     inner: Arc<Inner>,
 }
 
+/// 1C: where it is, the typed client and the reads through the cache.
+struct Onec {
+    endpoint: OnecEndpoint,
+    client: OnecClient,
+    reader: Reader,
+    /// The HTTP pool the client uses; the health probe shares it.
+    http: reqwest::Client,
+}
+
+struct Postgres {
+    target: PostgresTarget,
+    pool: PgPool,
+}
+
 struct Inner {
     config: Config,
-    onec: OnecEndpoint,
-    onec_client: OnecClient,
-    postgres: PostgresTarget,
-    db: PgPool,
+    uses: Uses,
+    onec: Option<Onec>,
+    postgres: Option<Postgres>,
     cache: CacheHandle,
-    pings: Arc<dyn PingStore>,
-    http: reqwest::Client,
+    pings: Option<Arc<dyn PingStore>>,
     sessions: skazka_session::Verifier,
 }
 
@@ -102,46 +120,56 @@ pub fn pool_size(config: &Config) -> usize {
     if config.in_lambda() { 2 } else { 16 }
 }
 
+fn undeclared(backend: &str) -> ! {
+    // A programming error that every route's test finds: the shell turns it into a 500 page.
+    panic!("{backend} is not among the backends this function declares it uses (`Uses`)")
+}
+
 impl AppState {
-    /// Builds the clients and opens their connections now (Postgres, Redis, 1C), concurrently,
-    /// so the first request does not pay for them. A backend that does not answer yet is logged,
-    /// not fatal: `/health` reports it, and the pools connect when it comes back.
+    /// Builds the clients of the backends `uses` names and opens their connections now,
+    /// concurrently, so the first request does not pay for them. A backend that does not answer
+    /// yet is logged, not fatal: `/health` reports it, and the pools connect when it comes back.
     pub async fn init(
         config: Config,
-        onec: OnecEndpoint,
-        postgres: PostgresTarget,
+        uses: Uses,
+        onec: Option<OnecEndpoint>,
+        postgres: Option<PostgresTarget>,
     ) -> Result<Self, InitError> {
-        let db = skazka_store::pool(&postgres.config, pool_size(&config))?;
         let cache_backend: Arc<dyn skazka_cache::Cache> = match &config.redis {
             Some(redis) => {
                 Arc::new(RedisCache::connect(redis.url.expose(), redis.display(), "skazka:").await?)
             }
             None => Arc::new(MemoryCache::default()),
         };
-        let pings: Arc<dyn PingStore> = match &config.pings {
-            Some(settings) => Arc::new(DynamoPings::connect(settings).await),
-            None => Arc::new(PostgresPings::new(db.clone())),
-        };
-        // One HTTP pool for 1C: the client's calls and the health probe share it, so the probe
-        // during init opens the connection the first page will use.
-        let onec_config = ClientConfig::new(onec.url.as_str(), &onec.user, onec.password.expose());
-        let http = reqwest::Client::builder()
-            .connect_timeout(onec_config.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()?;
-        let onec_client = OnecClient::with_http(http.clone(), onec_config)?;
         let cache = CacheHandle::new(cache_backend);
+        let postgres = match (uses.postgres, postgres) {
+            (false, _) => None,
+            (true, None) => return Err(InitError::Missing("Postgres")),
+            (true, Some(target)) => Some(Postgres {
+                pool: skazka_store::pool(&target.config, pool_size(&config))?,
+                target,
+            }),
+        };
+        let onec = match (uses.onec, onec) {
+            (false, _) => None,
+            (true, None) => return Err(InitError::Missing("1C")),
+            (true, Some(endpoint)) => Some(Onec::new(endpoint, &config, cache.clone())?),
+        };
+        let pings: Option<Arc<dyn PingStore>> = match (uses.pings, &config.pings, &postgres) {
+            (false, _, _) => None,
+            (true, Some(settings), _) => Some(Arc::new(DynamoPings::connect(settings).await)),
+            (true, None, Some(pg)) => Some(Arc::new(PostgresPings::new(pg.pool.clone()))),
+            (true, None, None) => return Err(InitError::Missing("PINGS_TABLE (or Postgres)")),
+        };
         let sessions = skazka_session::Verifier::new(&config.session, cache.clone());
         let state = AppState {
             inner: Arc::new(Inner {
                 config,
+                uses,
                 onec,
-                onec_client,
                 postgres,
-                db,
                 cache,
                 pings,
-                http,
                 sessions,
             }),
         };
@@ -151,13 +179,21 @@ impl AppState {
 
     async fn warm_up(&self) {
         let started = Instant::now();
-        let (pg, onec) = tokio::join!(skazka_store::warm_up(self.db()), self.probe_onec());
-        if let Err(e) = pg {
-            tracing::warn!(error = %e, postgres = %self.inner.postgres.location(), "postgres not reachable at start-up");
-        }
-        if let Err(e) = onec {
-            tracing::warn!(error = %e, onec = %self.inner.onec.url, "1C not reachable at start-up");
-        }
+        let pg = async {
+            if let Some(pg) = &self.inner.postgres
+                && let Err(e) = skazka_store::warm_up(&pg.pool).await
+            {
+                tracing::warn!(error = %e, postgres = %pg.target.location(), "postgres not reachable at start-up");
+            }
+        };
+        let onec = async {
+            if let Some(onec) = &self.inner.onec
+                && let Err(e) = self.probe_onec().await
+            {
+                tracing::warn!(error = %e, onec = %onec.endpoint.url, "1C not reachable at start-up");
+            }
+        };
+        tokio::join!(pg, onec);
         tracing::debug!(
             ms = started.elapsed().as_millis() as u64,
             "connections opened"
@@ -168,21 +204,42 @@ impl AppState {
         &self.inner.config
     }
 
+    /// The backends this function uses.
+    pub fn uses(&self) -> Uses {
+        self.inner.uses
+    }
+
+    fn onec_parts(&self) -> &Onec {
+        self.inner.onec.as_ref().unwrap_or_else(|| undeclared("1C"))
+    }
+
     pub fn onec(&self) -> &OnecEndpoint {
-        &self.inner.onec
+        &self.onec_parts().endpoint
     }
 
     /// The typed 1C client (shares its connection pool with the health probe).
     pub fn onec_client(&self) -> &OnecClient {
-        &self.inner.onec_client
+        &self.onec_parts().client
+    }
+
+    /// Reads of 1C data through the cache, with the time budget and the breaker (one per process).
+    pub fn reader(&self) -> &Reader {
+        &self.onec_parts().reader
+    }
+
+    fn postgres_parts(&self) -> &Postgres {
+        self.inner
+            .postgres
+            .as_ref()
+            .unwrap_or_else(|| undeclared("Postgres"))
     }
 
     pub fn postgres(&self) -> &PostgresTarget {
-        &self.inner.postgres
+        &self.postgres_parts().target
     }
 
     pub fn db(&self) -> &PgPool {
-        &self.inner.db
+        &self.postgres_parts().pool
     }
 
     pub fn cache(&self) -> &CacheHandle {
@@ -195,22 +252,22 @@ impl AppState {
     }
 
     pub fn pings(&self) -> &dyn PingStore {
-        self.inner.pings.as_ref()
+        self.inner
+            .pings
+            .as_deref()
+            .unwrap_or_else(|| undeclared("the ping store"))
     }
 
     /// GETs 1C's service root (`?$format=json`) with Basic auth: reachable and signed in.
     pub async fn probe_onec(&self) -> Result<(), String> {
-        let mut url = self.inner.onec.url.clone();
+        let onec = self.onec_parts();
+        let mut url = onec.endpoint.url.clone();
         url.set_query(Some("$format=json"));
-        let response = self
-            .inner
+        let response = onec
             .http
             .get(url)
             .timeout(health::PROBE_TIMEOUT)
-            .basic_auth(
-                &self.inner.onec.user,
-                Some(self.inner.onec.password.expose()),
-            )
+            .basic_auth(&onec.endpoint.user, Some(onec.endpoint.password.expose()))
             .send()
             .await
             .map_err(|e| {
@@ -231,6 +288,30 @@ impl AppState {
     }
 }
 
+impl Onec {
+    fn new(endpoint: OnecEndpoint, config: &Config, cache: CacheHandle) -> Result<Self, InitError> {
+        // One HTTP pool for 1C: the client's calls and the health probe share it, so the probe
+        // during init opens the connection the first page will use.
+        let client_config = ClientConfig::new(
+            endpoint.url.as_str(),
+            &endpoint.user,
+            endpoint.password.expose(),
+        );
+        let http = reqwest::Client::builder()
+            .connect_timeout(client_config.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()?;
+        let client = OnecClient::with_http(http.clone(), client_config)?;
+        let reader = Reader::new(cache, &config.reads, BaseTz(config.onec_timezone));
+        Ok(Onec {
+            endpoint,
+            client,
+            reader,
+            http,
+        })
+    }
+}
+
 /// Lets the session extractors (`skazka_session::Session`, `Scope`) find the verifier.
 impl axum::extract::FromRef<AppState> for skazka_session::Verifier {
     fn from_ref(state: &AppState) -> Self {
@@ -239,7 +320,8 @@ impl axum::extract::FromRef<AppState> for skazka_session::Verifier {
 }
 
 /// The shared shell around a function's own routes: `/health`, the not-found fallback, errors
-/// rendered by `Accept`, `Server-Timing`, security headers and the request id.
+/// rendered by `Accept` (a panic included: logged, answered as the 500 page), `Server-Timing`,
+/// security headers and the request id.
 pub fn shell(service: &'static str, routes: Router<AppState>, state: AppState) -> Router {
     let router = routes
         .route(
@@ -248,10 +330,21 @@ pub fn shell(service: &'static str, routes: Router<AppState>, state: AppState) -
         )
         .fallback(skazka_web::not_found)
         .with_state(state)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn(skazka_web::render_errors))
         .layer(axum::middleware::from_fn(skazka_telemetry::server_timing));
     skazka_web::security_headers(router)
         .layer(skazka_telemetry::propagate_request_id_layer())
         .layer(skazka_telemetry::trace_layer())
         .layer(skazka_telemetry::request_id_layer())
+}
+
+fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let text = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    skazka_web::AppError::Internal(format!("handler panicked: {text}")).into_response()
 }

@@ -182,6 +182,23 @@ impl CacheHandle {
         result
     }
 
+    /// What is kept under `key` without fetching: fresh within the policy's `ttl`, else stale with
+    /// its age (served when the source cannot be asked).
+    pub async fn kept<T: DeserializeOwned>(&self, key: &str, policy: Policy) -> Option<Fetched<T>> {
+        let entry = self.read(key).await?;
+        let value = decode(key, &entry)?;
+        let age = entry.age();
+        Some(Fetched {
+            value,
+            freshness: if age < policy.ttl {
+                Freshness::Fresh
+            } else {
+                Freshness::Stale { age }
+            },
+            stored_at_ms: entry.stored_at_ms,
+        })
+    }
+
     async fn read(&self, key: &str) -> Option<Entry> {
         match self.backend.get(key).await {
             Ok(entry) => entry,

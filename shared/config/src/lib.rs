@@ -95,6 +95,69 @@ pub struct SessionKey {
     pub secret: Secret,
 }
 
+/// The backends a function uses besides the cache (which every function uses: session revocation
+/// markers live there). Its cold start opens only these, `/health` reports only these, and its
+/// Lambda configuration requires only theirs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Uses {
+    pub onec: bool,
+    pub postgres: bool,
+    pub pings: bool,
+}
+
+impl Uses {
+    /// The cache only (a function that serves pages without data from 1C or Postgres).
+    pub const CACHE_ONLY: Uses = Uses {
+        onec: false,
+        postgres: false,
+        pings: false,
+    };
+    /// Everything: the local runner, which serves every function.
+    pub const ALL: Uses = Uses {
+        onec: true,
+        postgres: true,
+        pings: true,
+    };
+
+    pub const fn onec(mut self) -> Self {
+        self.onec = true;
+        self
+    }
+
+    pub const fn postgres(mut self) -> Self {
+        self.postgres = true;
+        self
+    }
+
+    pub const fn pings(mut self) -> Self {
+        self.pings = true;
+        self
+    }
+}
+
+/// How pages read 1C: how long one page waits, and when to stop asking a 1C that keeps failing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadSettings {
+    /// `ONEC_READ_BUDGET_MS` (default 10000): how long a page waits for 1C before it serves what
+    /// is kept (or the 503 page).
+    pub budget: Duration,
+    /// `ONEC_BREAKER_FAILURES` (default 3): failed reads in a row that open the breaker.
+    pub breaker_failures: u32,
+    /// `ONEC_BREAKER_OPEN_MS` (default 5000): how long an open breaker waits before one request
+    /// probes whether 1C is back.
+    pub breaker_open: Duration,
+}
+
+impl Default for ReadSettings {
+    fn default() -> Self {
+        ReadSettings {
+            budget: Duration::from_secs(10),
+            breaker_failures: 3,
+            breaker_open: Duration::from_secs(5),
+        }
+    }
+}
+
 /// Sessions: signing keys and lifetimes.
 #[derive(Clone, Debug)]
 pub struct SessionSettings {
@@ -147,6 +210,8 @@ pub struct Config {
     pub lambda_function: Option<String>,
     /// `SESSION_*`: session signing keys and lifetimes.
     pub session: SessionSettings,
+    /// `ONEC_READ_BUDGET_MS`, `ONEC_BREAKER_*`: how pages wait for 1C.
+    pub reads: ReadSettings,
 }
 
 /// One bad or missing variable.
@@ -219,13 +284,15 @@ impl Config {
         Self::from_lookup(|var| std::env::var(var).ok())
     }
 
-    /// Reads the process environment and requires what a function in AWS cannot run without.
-    pub fn for_lambda() -> Result<Self, ConfigError> {
-        Self::for_lambda_from_lookup(|var| std::env::var(var).ok())
+    /// Reads the process environment and requires what a function in AWS cannot run without:
+    /// the session keys, and the settings of the backends it `uses`.
+    pub fn for_lambda(uses: Uses) -> Result<Self, ConfigError> {
+        Self::for_lambda_from_lookup(uses, |var| std::env::var(var).ok())
     }
 
     /// As [`Config::for_lambda`], from any lookup (tests).
     pub fn for_lambda_from_lookup(
+        uses: Uses,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let result = Self::from_lookup(&lookup);
@@ -234,7 +301,7 @@ impl Config {
             Err(e) => e.problems.clone(),
         };
         let missing = |var: &str| lookup(var).is_none_or(|v| v.trim().is_empty());
-        if missing("ONEC_URL") && !problems.iter().any(|p| p.var == "ONEC_URL") {
+        if uses.onec && missing("ONEC_URL") && !problems.iter().any(|p| p.var == "ONEC_URL") {
             problems.push(Problem {
                 var: "ONEC_URL",
                 expected:
@@ -250,7 +317,10 @@ impl Config {
                 found: None,
             });
         }
-        if missing("DATABASE_URL") && !problems.iter().any(|p| p.var == "DATABASE_URL") {
+        if uses.postgres
+            && missing("DATABASE_URL")
+            && !problems.iter().any(|p| p.var == "DATABASE_URL")
+        {
             problems.push(Problem {
                 var: "DATABASE_URL",
                 expected: "a Postgres URL (required in AWS)".into(),
@@ -383,6 +453,7 @@ impl Config {
 
         let lambda_function = r.get("AWS_LAMBDA_FUNCTION_NAME");
         let session = read_session(&mut r);
+        let reads = read_reads(&mut r);
 
         if r.problems.is_empty() {
             Ok(Config {
@@ -398,6 +469,7 @@ impl Config {
                 environment,
                 lambda_function,
                 session,
+                reads,
             })
         } else {
             Err(ConfigError {
@@ -471,6 +543,38 @@ fn read_seconds(r: &mut Reader<'_>, var: &'static str, default: Duration) -> Dur
                 default
             }
         },
+    }
+}
+
+fn read_millis(r: &mut Reader<'_>, var: &'static str, default: Duration) -> Duration {
+    match r.get(var) {
+        None => default,
+        Some(v) => match v.parse::<u64>() {
+            Ok(ms) if ms > 0 => Duration::from_millis(ms),
+            _ => {
+                r.bad(var, "a whole number of milliseconds above 0", Some(v));
+                default
+            }
+        },
+    }
+}
+
+fn read_reads(r: &mut Reader<'_>) -> ReadSettings {
+    let defaults = ReadSettings::default();
+    let breaker_failures = match r.get("ONEC_BREAKER_FAILURES") {
+        None => defaults.breaker_failures,
+        Some(v) => match v.parse::<u32>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                r.bad("ONEC_BREAKER_FAILURES", "a whole number above 0", Some(v));
+                defaults.breaker_failures
+            }
+        },
+    };
+    ReadSettings {
+        budget: read_millis(r, "ONEC_READ_BUDGET_MS", defaults.budget),
+        breaker_failures,
+        breaker_open: read_millis(r, "ONEC_BREAKER_OPEN_MS", defaults.breaker_open),
     }
 }
 
@@ -688,14 +792,29 @@ mod tests {
     }
 
     #[test]
+    fn lambda_requires_only_what_the_function_uses() {
+        let only_keys = |k: &str| match k {
+            "SESSION_KEYS" => Some("k1:0123456789abcdef0123456789abcdef".to_owned()),
+            "AWS_LAMBDA_FUNCTION_NAME" => Some("skazka-catalogue".to_owned()),
+            _ => None,
+        };
+        assert!(Config::for_lambda_from_lookup(Uses::CACHE_ONLY, only_keys).is_ok());
+        let err = Config::for_lambda_from_lookup(Uses::CACHE_ONLY.onec(), only_keys).unwrap_err();
+        assert!(err.names("ONEC_URL") && !err.names("DATABASE_URL"), "{err}");
+        let err =
+            Config::for_lambda_from_lookup(Uses::CACHE_ONLY.postgres(), only_keys).unwrap_err();
+        assert!(err.names("DATABASE_URL") && !err.names("ONEC_URL"), "{err}");
+    }
+
+    #[test]
     fn lambda_requires_onec_and_database() {
-        let err = Config::for_lambda_from_lookup(|k| {
+        let err = Config::for_lambda_from_lookup(Uses::ALL, |k| {
             (k == "AWS_LAMBDA_FUNCTION_NAME").then(|| "skazka-auth".to_owned())
         })
         .unwrap_err();
         assert!(err.names("ONEC_URL") && err.names("DATABASE_URL"), "{err}");
         assert!(err.names("SESSION_KEYS"), "{err}");
-        let ok = Config::for_lambda_from_lookup(|k| {
+        let ok = Config::for_lambda_from_lookup(Uses::ALL, |k| {
             match k {
                 "ONEC_URL" => Some("https://1c/UT/odata/standard.odata/"),
                 "ONEC_USER" | "ONEC_PASSWORD" => Some("x"),

@@ -12,7 +12,7 @@ use tower::ServiceExt;
 
 pub use lambda_http;
 
-use skazka_app::{AppState, OnecEndpoint, OnecKind, PostgresTarget};
+use skazka_app::{AppState, OnecEndpoint, OnecKind, PostgresTarget, Uses};
 use skazka_config::Config;
 
 /// How long an invocation waits for Sentry to send what it holds.
@@ -39,12 +39,13 @@ pub async fn run(router: Router) -> Result<(), lambda_http::Error> {
 }
 
 /// A cold start: reads and validates the configuration (a bad one stops the function with a
-/// message naming each variable), starts telemetry (JSON logs, Sentry when configured) and builds
-/// the state, opening its connections now.
+/// message naming each variable; only the backends it `uses` are required), starts telemetry
+/// (JSON logs, Sentry when configured) and builds the state, opening those backends now.
 pub async fn init(
     service: &'static str,
+    uses: Uses,
 ) -> Result<(skazka_telemetry::Guard, AppState), lambda_http::Error> {
-    let config = match Config::for_lambda() {
+    let config = match Config::for_lambda(uses) {
         Ok(config) => config,
         Err(e) => {
             // No subscriber yet: stderr reaches CloudWatch all the same. The message names every
@@ -59,21 +60,17 @@ pub async fn init(
         environment: &config.environment,
         service,
     });
-    let (Some(onec), Some(database)) = (config.onec.clone(), config.database.clone()) else {
-        // Config::for_lambda has checked both; this only keeps the types honest.
-        return Err("ONEC_URL and DATABASE_URL are required in Lambda".into());
-    };
-    let onec = OnecEndpoint {
+    let onec = config.onec.clone().map(|onec| OnecEndpoint {
         kind: OnecKind::OData,
         url: onec.url,
         user: onec.user,
         password: onec.password,
-    };
-    let postgres = PostgresTarget {
+    });
+    let postgres = config.database.clone().map(|database| PostgresTarget {
         config: database.config,
         origin: "DATABASE_URL",
-    };
-    let state = AppState::init(config, onec, postgres).await?;
+    });
+    let state = AppState::init(config, uses, onec, postgres).await?;
     tracing::info!(service, "cold start done");
     Ok((guard, state))
 }

@@ -1,12 +1,16 @@
 //! The web kit every function shares: the Russian page layout, errors rendered once (an HTML page
-//! or an RFC 9457 problem), content negotiation, and security headers.
+//! or an RFC 9457 problem), content negotiation, security headers, Russian formatting and the
+//! banner of kept data.
 
 pub mod error;
+pub mod format;
+pub mod freshness;
 pub mod headers;
 pub mod layout;
 pub mod negotiate;
 
 pub use error::{AppError, Problem, not_found, render_errors};
+pub use freshness::{Stale, stale_banner};
 pub use headers::security_headers;
 pub use layout::{Chrome, page, page_with};
 pub use negotiate::Format;

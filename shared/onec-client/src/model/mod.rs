@@ -13,6 +13,7 @@ pub mod reports;
 pub mod sales;
 pub mod scoped;
 pub mod supply;
+pub mod team;
 pub mod users;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -31,6 +32,7 @@ pub use reports::*;
 pub use sales::*;
 pub use scoped::*;
 pub use supply::*;
+pub use team::*;
 pub use users::*;
 
 /// The time zone of the 1C base: its datetimes are zone-less wall-clock times there.

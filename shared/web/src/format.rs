@@ -1,4 +1,5 @@
-//! Russian formatting of money, quantities, dates and times (the base's zone).
+//! Russian formatting every page shares: money (`1 234 567 ₸`), quantities, dates (`07.05.2024`),
+//! times in the base's zone, durations and ages.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;

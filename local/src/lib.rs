@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use axum::Router;
 use onec_sim::{RunningSim, SimConfig, Simulator};
-use skazka_app::{AppState, OnecEndpoint, OnecKind};
+use skazka_app::{AppState, OnecEndpoint, OnecKind, Uses};
 use skazka_config::{Config, Secret};
 use skazka_pings::DynamoPings;
 use tower_http::services::ServeDir;
@@ -82,12 +82,12 @@ pub async fn demo_accounts(state: &AppState) -> Result<(), skazka_accounts::Acco
 
 /// Every function's routes in one router, plus `/static`, in the shared shell.
 pub fn router(state: AppState) -> Router {
-    let routes = skazka_auth::routes()
-        .merge(skazka_catalogue::routes())
-        .merge(skazka_orders::routes())
-        .merge(skazka_reports::routes())
-        .merge(skazka_debts::routes())
-        .merge(skazka_tracking::routes())
+    let routes = skazka_auth::routes(&state)
+        .merge(skazka_catalogue::routes(&state))
+        .merge(skazka_orders::routes(&state))
+        .merge(skazka_reports::routes(&state))
+        .merge(skazka_debts::routes(&state))
+        .merge(skazka_tracking::routes(&state))
         .nest_service("/static", ServeDir::new(static_dir()));
     skazka_app::shell(SERVICE, routes, state)
 }
@@ -152,7 +152,7 @@ impl Runner {
             "backends resolved"
         );
 
-        let state = AppState::init(config, onec, postgres).await?;
+        let state = AppState::init(config, Uses::ALL, Some(onec), Some(postgres)).await?;
         skazka_store::migrate(state.db()).await?;
         Ok(Runner {
             router: router(state.clone()),

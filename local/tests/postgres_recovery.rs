@@ -21,9 +21,14 @@ async fn health_follows_postgres_down_and_back() {
         origin: "temporary cluster",
     };
     let config = Config::from_lookup(|_| None).unwrap();
-    let state = AppState::init(config, skazka_testkit::sim_endpoint(&sim), postgres)
-        .await
-        .unwrap();
+    let state = AppState::init(
+        config,
+        skazka_app::Uses::ALL,
+        Some(skazka_testkit::sim_endpoint(&sim)),
+        Some(postgres),
+    )
+    .await
+    .unwrap();
     skazka_store::migrate(state.db()).await.unwrap();
     let router = skazka_local::router(state);
 

@@ -15,7 +15,7 @@ use axum::body::Body;
 use http_body_util::BodyExt;
 use lambda_http::{Adapter, Context, LambdaEvent, Service, request::LambdaRequest};
 use onec_sim::{RunningSim, SimConfig, Simulator};
-use skazka_app::{AppState, OnecEndpoint, OnecKind, PostgresTarget};
+use skazka_app::{AppState, OnecEndpoint, OnecKind, PostgresTarget, Uses};
 use skazka_config::{Config, Secret};
 use skazka_store::tokio_postgres::{self, NoTls};
 use tower::ServiceExt;
@@ -123,9 +123,15 @@ pub async fn app() -> TestApp {
     app_with(&[]).await
 }
 
-/// Fresh state, configured by `vars` (as environment variables would, e.g. `REDIS_URL`).
-/// Migrations are applied.
+/// Fresh state, configured by `vars` (as environment variables would, e.g. `REDIS_URL`), with
+/// every backend. Migrations are applied.
 pub async fn app_with(vars: &[(&str, &str)]) -> TestApp {
+    app_using(Uses::ALL, vars).await
+}
+
+/// Fresh state with only the backends a function `uses` (as its Lambda cold start builds it),
+/// configured by `vars`. Migrations are applied to the test database whether or not it is used.
+pub async fn app_using(uses: Uses, vars: &[(&str, &str)]) -> TestApp {
     let vars: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -137,10 +143,16 @@ pub async fn app_with(vars: &[(&str, &str)]) -> TestApp {
         config: db.config.clone(),
         origin: "test database",
     };
-    let state = AppState::init(config, sim_endpoint(&sim), postgres)
-        .await
-        .expect("state");
-    skazka_store::migrate(state.db()).await.expect("migrations");
+    let state = AppState::init(
+        config,
+        uses,
+        Some(sim_endpoint(&sim)),
+        Some(postgres.clone()),
+    )
+    .await
+    .expect("state");
+    let pool = skazka_store::pool(&postgres.config, 1).expect("pool");
+    skazka_store::migrate(&pool).await.expect("migrations");
     TestApp { state, db, sim }
 }
 
@@ -238,9 +250,10 @@ pub fn lambda_header<'a>(response: &'a serde_json::Value, name: &str) -> &'a str
     response["headers"][name].as_str().unwrap_or("")
 }
 
-/// A function's `/health` through its Lambda handler: JSON naming every backend, each reachable,
-/// with a request id and `Server-Timing` on the response.
-pub async fn assert_health_event<S>(handler: S, service: &str)
+/// A function's `/health` through its Lambda handler: JSON naming exactly the backends the
+/// function uses (the cache always), each reachable, with a request id and `Server-Timing` on the
+/// response.
+pub async fn assert_health_event<S>(handler: S, service: &str, uses: Uses)
 where
     S: Service<lambda_http::Request, Response = axum::response::Response> + Send,
     S::Future: Send + 'static,
@@ -251,11 +264,24 @@ where
     let health = body_json(&response);
     assert_eq!(health["service"], service);
     assert_eq!(health["status"], "ok", "{health}");
-    for backend in ["onec", "postgres", "cache", "pings"] {
-        assert_eq!(
-            health["backends"][backend]["reachable"], true,
-            "{backend}: {health}"
-        );
+    let expected = [
+        ("onec", uses.onec),
+        ("postgres", uses.postgres),
+        ("cache", true),
+        ("pings", uses.pings),
+    ];
+    for (backend, used) in expected {
+        if used {
+            assert_eq!(
+                health["backends"][backend]["reachable"], true,
+                "{backend}: {health}"
+            );
+        } else {
+            assert!(
+                health["backends"].get(backend).is_none(),
+                "{backend} is not used by {service}: {health}"
+            );
+        }
     }
     assert!(!lambda_header(&response, "x-request-id").is_empty());
     assert!(lambda_header(&response, "server-timing").starts_with("app;dur="));

@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use skazka_app::{AppState, PostgresTarget};
+use skazka_app::{AppState, PostgresTarget, Uses};
 use skazka_config::Config;
 use skazka_testkit::{StatusCode, get};
 
@@ -76,10 +76,15 @@ async fn postgres_down_is_503_and_names_postgres() {
         .unwrap(),
         origin: "test",
     };
-    let state = AppState::init(config, app.state.onec().clone(), postgres)
-        .await
-        .unwrap();
-    let router = skazka_catalogue::router(state);
+    let state = AppState::init(
+        config,
+        Uses::ALL,
+        Some(app.state.onec().clone()),
+        Some(postgres),
+    )
+    .await
+    .unwrap();
+    let router = skazka_local::router(state);
     let started = std::time::Instant::now();
     let reply = get(&router, "/health", None).await;
     assert!(started.elapsed() < std::time::Duration::from_secs(4));
@@ -106,4 +111,30 @@ async fn onec_down_is_degraded_not_unavailable() {
     assert_eq!(health["status"], "degraded", "{health}");
     assert_eq!(health["backends"]["onec"]["reachable"], false);
     assert_eq!(health["backends"]["onec"]["required"], false);
+}
+
+#[tokio::test]
+async fn a_function_that_uses_neither_starts_without_postgres_or_dynamodb() {
+    // Nothing configured but the cache: no 1C, no database, no table.
+    let config = Config::from_lookup(|_| None).unwrap();
+    let state = AppState::init(config, skazka_catalogue::USES, None, None)
+        .await
+        .expect("a cache-only function starts with nothing else configured");
+    let router = skazka_catalogue::router(state);
+    let reply = get(&router, "/health", None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let health = reply.json();
+    let listed: Vec<&String> = health["backends"].as_object().unwrap().keys().collect();
+    assert_eq!(listed, ["cache"], "{health}");
+    assert_eq!(get(&router, "/", None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_function_that_uses_postgres_does_not_start_without_it() {
+    let config = Config::from_lookup(|_| None).unwrap();
+    let missing = AppState::init(config, Uses::CACHE_ONLY.postgres(), None, None).await;
+    assert!(matches!(
+        missing,
+        Err(skazka_app::InitError::Missing("Postgres"))
+    ));
 }

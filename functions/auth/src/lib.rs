@@ -13,7 +13,7 @@
 
 use axum::Router;
 use axum::routing::{get, post};
-use skazka_app::AppState;
+use skazka_app::{AppState, Uses};
 
 pub mod admin;
 pub mod api;
@@ -23,9 +23,13 @@ pub mod signin;
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "auth";
 
+/// The backends this function uses: Postgres (accounts, sessions) and 1C (the user sync, site
+/// settings checked against 1C).
+pub const USES: Uses = Uses::CACHE_ONLY.onec().postgres();
+
 /// This function's own routes (without `/health` and the fallback, which [`router`] adds), so the
 /// local runner can mount them beside the other functions'.
-pub fn routes() -> Router<AppState> {
+pub fn routes(_app: &AppState) -> Router<AppState> {
     Router::new()
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/register", get(pages::register_form).post(pages::register))
@@ -54,5 +58,5 @@ pub fn routes() -> Router<AppState> {
 
 /// The function's whole router: its routes in the shared shell.
 pub fn router(state: AppState) -> Router {
-    skazka_app::shell(SERVICE, routes(), state)
+    skazka_app::shell(SERVICE, routes(&state), state)
 }

@@ -3,6 +3,6 @@
 
 #[tokio::main]
 async fn main() -> Result<(), skazka_lambda::lambda_http::Error> {
-    let (_telemetry, state) = skazka_lambda::init(skazka_auth::SERVICE).await?;
+    let (_telemetry, state) = skazka_lambda::init(skazka_auth::SERVICE, skazka_auth::USES).await?;
     skazka_lambda::run(skazka_auth::router(state)).await
 }

@@ -157,11 +157,12 @@ async fn other_function(app: &skazka_testkit::TestApp, vars: &[(&str, &str)]) ->
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
     let state = AppState::init(
         config,
-        skazka_testkit::sim_endpoint(&app.sim),
-        PostgresTarget {
+        skazka_app::Uses::ALL,
+        Some(skazka_testkit::sim_endpoint(&app.sim)),
+        Some(PostgresTarget {
             config: app.db.config.clone(),
             origin: "test database",
-        },
+        }),
     )
     .await
     .unwrap();

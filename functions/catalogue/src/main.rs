@@ -3,6 +3,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), skazka_lambda::lambda_http::Error> {
-    let (_telemetry, state) = skazka_lambda::init(skazka_catalogue::SERVICE).await?;
+    let (_telemetry, state) =
+        skazka_lambda::init(skazka_catalogue::SERVICE, skazka_catalogue::USES).await?;
     skazka_lambda::run(skazka_catalogue::router(state)).await
 }

@@ -4,10 +4,10 @@
 use skazka_testkit::{assert_health_event, body_json, fixture, invoke, lambda_header};
 
 #[tokio::test]
-async fn health_event_answers_json_with_every_backend() {
-    let app = skazka_testkit::app().await;
+async fn health_event_answers_json_with_the_backends_it_uses() {
+    let app = skazka_testkit::app_using(skazka_catalogue::USES, &[]).await;
     let handler = skazka_lambda::handler(skazka_catalogue::router(app.state.clone()));
-    assert_health_event(handler, skazka_catalogue::SERVICE).await;
+    assert_health_event(handler, skazka_catalogue::SERVICE, skazka_catalogue::USES).await;
 }
 
 #[tokio::test]

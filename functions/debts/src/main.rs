@@ -3,6 +3,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), skazka_lambda::lambda_http::Error> {
-    let (_telemetry, state) = skazka_lambda::init(skazka_debts::SERVICE).await?;
+    let (_telemetry, state) =
+        skazka_lambda::init(skazka_debts::SERVICE, skazka_debts::USES).await?;
     skazka_lambda::run(skazka_debts::router(state)).await
 }

@@ -4,10 +4,10 @@
 use skazka_testkit::{assert_health_event, assert_missing_problem};
 
 #[tokio::test]
-async fn health_event_answers_json_with_every_backend() {
-    let app = skazka_testkit::app().await;
+async fn health_event_answers_json_with_the_backends_it_uses() {
+    let app = skazka_testkit::app_using(skazka_debts::USES, &[]).await;
     let handler = skazka_lambda::handler(skazka_debts::router(app.state.clone()));
-    assert_health_event(handler, skazka_debts::SERVICE).await;
+    assert_health_event(handler, skazka_debts::SERVICE, skazka_debts::USES).await;
 }
 
 #[tokio::test]

@@ -16,9 +16,9 @@ use onec_client::Guid;
 use onec_client::model::OrderDate;
 use onec_sim::demo;
 use skazka_orders::service::list_key;
-use skazka_orders::viewer::Viewer;
 use skazka_session::{Identity, Role};
 use skazka_testkit::send;
+use skazka_viewer::{Team, Viewer};
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -101,7 +101,15 @@ async fn main() {
     }
     report("warm cache (HTML)", warm);
 
-    let key = list_key(&Viewer::Agent { agent }, OrderDate::Taken, from, to);
+    let key = list_key(
+        &Viewer::Agent {
+            agent,
+            team: Team::Own,
+        },
+        OrderDate::Taken,
+        from,
+        to,
+    );
     let mut cold = Vec::with_capacity(n / 3);
     for _ in 0..(n / 3).max(10) {
         app.state.cache().backend().delete(&key).await.unwrap();

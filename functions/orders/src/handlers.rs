@@ -1,255 +1,152 @@
-//! The orders function's handlers: session scope → service → the same value as HTML or JSON.
+//! The orders function's handlers: whose data ([`Viewer`]) → service → the same value as HTML or
+//! JSON. Four lists (agents' and clients', by order date and by shipment date) are one handler,
+//! told apart by [`LISTS`].
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, MatchedPath, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
-use onec_client::Guid;
-use onec_client::model::{BaseTz, OrderDate};
-use serde::{Deserialize, Serialize};
-use skazka_app::AppState;
-use skazka_session::{Scope, Session};
-use skazka_web::{AppError, Chrome, Format};
+use onec_client::model::OrderDate;
+use serde::Serialize;
+use skazka_session::Session;
+use skazka_viewer::{AgentNames, PathId, Picker, Viewer};
+use skazka_web::{AppError, Chrome, Format, Stale};
 
-use crate::e1c::E1cLinks;
 use crate::list::{ListParams, ListQuery, OrderList, presets};
-use crate::service::{AgentName, OrdersService, Stale};
-use crate::viewer::{AgentPages, Selector, Viewer};
-use crate::views::{self, AgentSelector, Nav};
+use crate::service::OrdersService;
+use crate::team::TeamDay;
+use crate::views::{self, Nav};
 
-/// A document id from the path. Anything but a canonical GUID (`8-4-4-4-12` hex) is "not found" —
-/// before the session is read and without asking 1C.
-pub struct DocId(pub Guid);
+/// Who a group of pages is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pages {
+    /// `/orders…`: agents, and supervisors and admins reading agents' orders.
+    Agents,
+    /// `/my/orders…`: a client's own orders.
+    Client,
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for DocId {
+impl Pages {
+    /// Clients have their own pages; everyone else has the agents'.
+    fn admit(self, viewer: &Viewer) -> Result<(), AppError> {
+        match (self, viewer) {
+            (Pages::Client, Viewer::Client { .. }) => Ok(()),
+            (Pages::Agents, Viewer::Client { .. }) | (Pages::Client, _) => Err(AppError::Forbidden),
+            (Pages::Agents, _) => Ok(()),
+        }
+    }
+
+    fn nav(self, viewer: &Viewer) -> Nav {
+        Nav {
+            base: match self {
+                Pages::Agents => Nav::AGENT,
+                Pages::Client => Nav::CLIENT,
+            },
+            agent: viewer.picked(),
+        }
+    }
+}
+
+/// A list page: its path, who it is for and which date it lists by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListRoute {
+    pub path: &'static str,
+    pub pages: Pages,
+    pub date: OrderDate,
+}
+
+/// Every list page.
+pub const LISTS: [ListRoute; 4] = [
+    ListRoute {
+        path: "/orders",
+        pages: Pages::Agents,
+        date: OrderDate::Taken,
+    },
+    ListRoute {
+        path: "/orders/by-shipment",
+        pages: Pages::Agents,
+        date: OrderDate::Shipment,
+    },
+    ListRoute {
+        path: "/my/orders",
+        pages: Pages::Client,
+        date: OrderDate::Taken,
+    },
+    ListRoute {
+        path: "/my/orders/by-shipment",
+        pages: Pages::Client,
+        date: OrderDate::Shipment,
+    },
+];
+
+impl<S: Send + Sync> FromRequestParts<S> for ListRoute {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+        let matched = MatchedPath::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::NotFound)?;
-        parse_guid(&raw).map(DocId).ok_or(AppError::NotFound)
+        LISTS
+            .into_iter()
+            .find(|l| l.path == matched.as_str())
+            .ok_or(AppError::NotFound)
     }
 }
 
-/// A canonical, non-empty GUID.
-pub fn parse_guid(s: &str) -> Option<Guid> {
-    let canonical = s.len() == 36
-        && s.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        });
-    canonical
-        .then(|| Guid::parse(s).ok())
-        .flatten()
-        .and_then(Guid::non_empty)
-}
+impl<S: Send + Sync> FromRequestParts<S> for Pages {
+    type Rejection = AppError;
 
-/// The `agent` parameter of a detail page.
-#[derive(Debug, Default, Deserialize)]
-pub struct AgentParam {
-    pub agent: Option<String>,
-}
-
-fn admin_pick(agent: Option<&str>) -> Result<Option<Guid>, AppError> {
-    match agent.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => parse_guid(s)
-            .map(Some)
-            .ok_or_else(|| AppError::BadRequest("Параметр agent — не идентификатор".into())),
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(if parts.uri.path().starts_with("/my/") {
+            Pages::Client
+        } else {
+            Pages::Agents
+        })
     }
 }
 
-fn service<'a>(state: &'a AppState, links: &'a E1cLinks) -> OrdersService<'a> {
-    OrdersService {
-        onec: state.onec_client(),
-        cache: state.cache(),
-        tz: BaseTz(state.config().onec_timezone),
-        links,
-    }
+async fn picker(svc: &OrdersService, viewer: &Viewer) -> Option<Picker> {
+    viewer.team()?;
+    let names = AgentNames::read_or_empty(svc.reader(), svc.onec()).await;
+    Picker::of(viewer, &names)
 }
 
-fn links(state: &AppState) -> E1cLinks {
-    let c = state.config();
-    E1cLinks::from_config(
-        c.onec_e1c_server.as_deref(),
-        c.onec_e1c_base.as_deref(),
-        &state.onec().url,
-    )
-}
-
-/// The agent selector's options: the team (supervisor) or every 1C user (admin), by name. When
-/// 1C cannot say the names, the refs stand in for them.
-async fn selector_view(svc: &OrdersService<'_>, selector: &Selector) -> Option<AgentSelector> {
-    let (ids, picked) = match selector {
-        Selector::None => return None,
-        Selector::Team { team, picked } => (Some(team.clone()), *picked),
-        Selector::Any { picked } => (None, *picked),
-    };
-    let known = svc.agents().await.map(|s| s.value).unwrap_or_default();
-    let agents = match ids {
-        Some(team) => {
-            let mut v: Vec<AgentName> = team
-                .iter()
-                .map(|id| AgentName {
-                    id: *id,
-                    name: known
-                        .iter()
-                        .find(|a| a.id == *id)
-                        .map(|a| a.name.clone())
-                        .unwrap_or_else(|| id.to_string()),
-                })
-                .collect();
-            v.sort_by(|a, b| a.name.cmp(&b.name));
-            v
-        }
-        None => known,
-    };
-    Some(AgentSelector { agents, picked })
-}
-
-/// The agent pages' viewer, or the selector page when a supervisor or an admin has not picked.
-enum Resolved {
-    Show { viewer: Viewer, selector: Selector },
-    Pick(Response),
-}
-
-async fn resolve_agent(
-    svc: &OrdersService<'_>,
-    chrome: &Chrome,
-    scope: &Scope,
-    agent: Option<&str>,
+/// `GET /orders`, `/orders/by-shipment`, `/my/orders`, `/my/orders/by-shipment`
+/// (`?from&to&q&sort[&agent]`): the orders of a range, grouped by day; for a supervisor or an
+/// admin who has not picked an agent, the team's day (each agent's count and total).
+pub async fn list(
+    State(svc): State<OrdersService>,
+    route: ListRoute,
     format: Format,
-) -> Result<Resolved, AppError> {
-    match AgentPages::from_scope(scope, admin_pick(agent)?)? {
-        AgentPages::Show { viewer, selector } => Ok(Resolved::Show { viewer, selector }),
-        AgentPages::Pick { selector } => {
-            if format == Format::Json {
-                return Err(AppError::BadRequest(
-                    "Выберите агента: параметр agent=<GUID агента>".into(),
-                ));
-            }
-            let sel = selector_view(svc, &selector).await.unwrap_or_default();
-            let nav = Nav {
-                base: Nav::AGENT,
-                agent: None,
-            };
-            Ok(Resolved::Pick(
-                views::pick_page(&nav, chrome, &sel, svc.tz.today()).into_response(),
-            ))
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn list(
-    svc: &OrdersService<'_>,
-    chrome: &Chrome,
-    viewer: &Viewer,
-    nav: Nav,
-    selector: Option<AgentSelector>,
-    params: &ListParams,
-    date: OrderDate,
-    format: Format,
+    session: Session,
+    viewer: Viewer,
+    Query(params): Query<ListParams>,
 ) -> Result<Response, AppError> {
-    let today = svc.tz.today();
-    let query = ListQuery::parse(params, today)?;
-    let served = svc.list(viewer, date, query.from, query.to).await?;
-    let agent = match viewer {
-        Viewer::Agent { agent } => Some(*agent),
-        Viewer::Client { .. } => None,
-    };
-    let list = OrderList::build(date, &query, agent, served.value, served.stale);
-    let presets = presets(date, today);
+    route.pages.admit(&viewer)?;
+    let today = svc.tz().today();
+    let query = ListQuery::parse(&params, today)?;
+    let chrome = skazka_session::chrome(Some(&session));
+    let nav = route.pages.nav(&viewer);
+    let presets = presets(route.date, today);
+    let picker = picker(&svc, &viewer).await;
+    if let Viewer::Team { team } = &viewer {
+        let served = svc.team_day(team, route.date, query.from, query.to).await?;
+        let names = AgentNames::read_or_empty(svc.reader(), svc.onec()).await;
+        let day = TeamDay::build(route.date, &query, served.value, &names, served.stale);
+        return Ok(format.respond(&day, |d| {
+            views::team_page(&nav, &chrome, d, route.date, &presets, picker.as_ref())
+        }));
+    }
+    let served = svc.list(&viewer, route.date, query.from, query.to).await?;
+    let list = OrderList::build(
+        route.date,
+        &query,
+        viewer.agent(),
+        served.value,
+        served.stale,
+    );
     Ok(format.respond(&list, |l| {
-        views::list_page(&nav, chrome, l, date, &presets, selector.as_ref())
+        views::list_page(&nav, &chrome, l, route.date, &presets, picker.as_ref())
     }))
-}
-
-async fn agent_list(
-    state: AppState,
-    session: Session,
-    scope: Scope,
-    format: Format,
-    params: ListParams,
-    date: OrderDate,
-) -> Result<Response, AppError> {
-    let links = links(&state);
-    let svc = service(&state, &links);
-    let chrome = skazka_session::chrome(Some(&session));
-    let (viewer, selector) =
-        match resolve_agent(&svc, &chrome, &scope, params.agent.as_deref(), format).await? {
-            Resolved::Show { viewer, selector } => (viewer, selector),
-            Resolved::Pick(page) => return Ok(page),
-        };
-    let nav = Nav {
-        base: Nav::AGENT,
-        agent: selector.picked(),
-    };
-    let sel = selector_view(&svc, &selector).await;
-    list(&svc, &chrome, &viewer, nav, sel, &params, date, format).await
-}
-
-/// `GET /orders?from&to&q&sort[&agent]`: the agent's orders by order date.
-pub async fn agent_taken(
-    State(state): State<AppState>,
-    format: Format,
-    session: Session,
-    scope: Scope,
-    Query(params): Query<ListParams>,
-) -> Result<Response, AppError> {
-    agent_list(state, session, scope, format, params, OrderDate::Taken).await
-}
-
-/// `GET /orders/by-shipment?from&to&q&sort[&agent]`: the same by shipment date.
-pub async fn agent_shipment(
-    State(state): State<AppState>,
-    format: Format,
-    session: Session,
-    scope: Scope,
-    Query(params): Query<ListParams>,
-) -> Result<Response, AppError> {
-    agent_list(state, session, scope, format, params, OrderDate::Shipment).await
-}
-
-/// `GET /my/orders?from&to&q&sort`: a client's own orders by order date.
-pub async fn client_taken(
-    State(state): State<AppState>,
-    format: Format,
-    session: Session,
-    scope: Scope,
-    Query(params): Query<ListParams>,
-) -> Result<Response, AppError> {
-    client_list(state, session, scope, format, params, OrderDate::Taken).await
-}
-
-/// `GET /my/orders/by-shipment?from&to&q&sort`.
-pub async fn client_shipment(
-    State(state): State<AppState>,
-    format: Format,
-    session: Session,
-    scope: Scope,
-    Query(params): Query<ListParams>,
-) -> Result<Response, AppError> {
-    client_list(state, session, scope, format, params, OrderDate::Shipment).await
-}
-
-async fn client_list(
-    state: AppState,
-    session: Session,
-    scope: Scope,
-    format: Format,
-    params: ListParams,
-    date: OrderDate,
-) -> Result<Response, AppError> {
-    let viewer = Viewer::client(&scope)?;
-    let links = links(&state);
-    let svc = service(&state, &links);
-    let nav = Nav {
-        base: Nav::CLIENT,
-        agent: None,
-    };
-    let chrome = skazka_session::chrome(Some(&session));
-    list(&svc, &chrome, &viewer, nav, None, &params, date, format).await
 }
 
 /// A document and, when it is kept data, how old.
@@ -260,81 +157,44 @@ struct Detail<'a, T: Serialize> {
     stale: Option<&'a Stale>,
 }
 
-/// The viewer and links of a detail page, from the scope (a client's pages or an agent's).
-async fn detail_viewer(
-    svc: &OrdersService<'_>,
+/// A detail page is one agent's or one client's: a supervisor or an admin who opens one without
+/// `?agent=` picks the agent first.
+async fn one_owner(
+    svc: &OrdersService,
+    viewer: &Viewer,
     chrome: &Chrome,
-    scope: &Scope,
-    agent: Option<&str>,
     format: Format,
-) -> Result<Result<(Viewer, Nav), Response>, AppError> {
-    if let Scope::Client { .. } = scope {
-        let nav = Nav {
-            base: Nav::CLIENT,
-            agent: None,
-        };
-        return Ok(Ok((Viewer::client(scope)?, nav)));
+) -> Option<Response> {
+    if !matches!(viewer, Viewer::Team { .. }) {
+        return None;
     }
-    Ok(
-        match resolve_agent(svc, chrome, scope, agent, format).await? {
-            Resolved::Show { viewer, selector } => Ok((
-                viewer,
-                Nav {
-                    base: Nav::AGENT,
-                    agent: selector.picked(),
-                },
-            )),
-            Resolved::Pick(page) => Err(page),
-        },
-    )
-}
-
-/// `GET /orders/{guid}[?agent]`: an order of the agent's.
-pub async fn agent_order(
-    State(state): State<AppState>,
-    DocId(id): DocId,
-    format: Format,
-    session: Session,
-    scope: Scope,
-    Query(p): Query<AgentParam>,
-) -> Result<Response, AppError> {
-    if let Scope::Client { .. } = scope {
-        return Err(AppError::NotFound);
+    if format == Format::Json {
+        return Some(
+            AppError::BadRequest("Выберите агента: параметр agent=<GUID агента>".into())
+                .into_response(),
+        );
     }
-    order(state, id, format, session, scope, p).await
+    let picker = picker(svc, viewer).await.unwrap_or_default();
+    Some(views::pick_page(chrome, &picker).into_response())
 }
 
-/// `GET /my/orders/{guid}`: a client's own order.
-pub async fn client_order(
-    State(state): State<AppState>,
-    DocId(id): DocId,
+/// `GET /orders/{guid}[?agent]` and `GET /my/orders/{guid}`: one order of the viewer's.
+pub async fn order(
+    State(svc): State<OrdersService>,
+    PathId(id): PathId,
+    pages: Pages,
     format: Format,
     session: Session,
-    scope: Scope,
+    viewer: Viewer,
 ) -> Result<Response, AppError> {
-    let Scope::Client { .. } = scope else {
-        return Err(AppError::NotFound);
-    };
-    order(state, id, format, session, scope, AgentParam::default()).await
-}
-
-async fn order(
-    state: AppState,
-    id: Guid,
-    format: Format,
-    session: Session,
-    scope: Scope,
-    p: AgentParam,
-) -> Result<Response, AppError> {
-    let links = links(&state);
-    let svc = service(&state, &links);
+    // Another audience's document path is "not found", like any document outside the scope.
+    pages.admit(&viewer).map_err(|_| AppError::NotFound)?;
     let chrome = skazka_session::chrome(Some(&session));
-    let (viewer, nav) =
-        match detail_viewer(&svc, &chrome, &scope, p.agent.as_deref(), format).await? {
-            Ok(v) => v,
-            Err(page) => return Ok(page),
-        };
+    if let Some(pick) = one_owner(&svc, &viewer, &chrome, format).await {
+        return Ok(pick);
+    }
     let served = svc.order(&viewer, id).await?;
+    let nav = pages.nav(&viewer);
     let detail = Detail {
         data: &served.value,
         stale: served.stale.as_ref(),
@@ -346,22 +206,22 @@ async fn order(
 
 /// `GET /sales/{guid}[?agent]`: a sale document of the agent's or of the client's partners.
 pub async fn sale(
-    State(state): State<AppState>,
-    DocId(id): DocId,
+    State(svc): State<OrdersService>,
+    PathId(id): PathId,
     format: Format,
     session: Session,
-    scope: Scope,
-    Query(p): Query<AgentParam>,
+    viewer: Viewer,
 ) -> Result<Response, AppError> {
-    let links = links(&state);
-    let svc = service(&state, &links);
     let chrome = skazka_session::chrome(Some(&session));
-    let (viewer, nav) =
-        match detail_viewer(&svc, &chrome, &scope, p.agent.as_deref(), format).await? {
-            Ok(v) => v,
-            Err(page) => return Ok(page),
-        };
+    if let Some(pick) = one_owner(&svc, &viewer, &chrome, format).await {
+        return Ok(pick);
+    }
     let served = svc.sale(&viewer, id).await?;
+    let pages = match viewer {
+        Viewer::Client { .. } => Pages::Client,
+        _ => Pages::Agents,
+    };
+    let nav = pages.nav(&viewer);
     let detail = Detail {
         data: &served.value,
         stale: served.stale.as_ref(),
@@ -369,26 +229,4 @@ pub async fn sale(
     Ok(format.respond(&detail, |d| {
         views::sale_page(&nav, &chrome, d.data, d.stale)
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_canonical_guids_are_ids() {
-        assert!(parse_guid("6d0c2b1a-0c2f-11ef-8a52-000c29dddd38").is_some());
-        assert!(parse_guid("6D0C2B1A-0C2F-11EF-8A52-000C29DDDD38").is_some());
-        for bad in [
-            "",
-            "by-date",
-            "6d0c2b1a0c2f11ef8a52000c29dddd38",
-            "{6d0c2b1a-0c2f-11ef-8a52-000c29dddd38}",
-            "6d0c2b1a-0c2f-11ef-8a52-000c29dddd3g",
-            "6d0c2b1a-0c2f-11ef-8a52-000c29dddd38' or '1'='1",
-            "00000000-0000-0000-0000-000000000000",
-        ] {
-            assert!(parse_guid(bad).is_none(), "{bad}");
-        }
-    }
 }

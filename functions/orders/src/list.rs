@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use skazka_web::AppError;
 
 use crate::domain::OrderSummary;
-use crate::service::Stale;
+use skazka_web::Stale;
 
 /// The longest range a list may ask for (one 1C request; a quarter of one agent's orders).
 pub const MAX_DAYS: u64 = 92;
@@ -21,8 +21,6 @@ pub struct ListParams {
     /// Search by client name or order number.
     pub q: Option<String>,
     pub sort: Option<String>,
-    /// The agent a supervisor or an admin picked.
-    pub agent: Option<String>,
 }
 
 /// How rows are ordered within each day.

@@ -3,6 +3,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), skazka_lambda::lambda_http::Error> {
-    let (_telemetry, state) = skazka_lambda::init(skazka_orders::SERVICE).await?;
+    let (_telemetry, state) =
+        skazka_lambda::init(skazka_orders::SERVICE, skazka_orders::USES).await?;
     skazka_lambda::run(skazka_orders::router(state)).await
 }

@@ -7,12 +7,12 @@ use onec_client::Guid;
 use onec_client::model::OrderDate;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
-use skazka_web::Chrome;
+use skazka_viewer::{Picker, picker};
+use skazka_web::{Chrome, Stale, format, stale_banner};
 
 use crate::domain::{Line, LineTotals, OrderDetail, OrderStatus, OrderSummary, SaleDetail, Status};
-use crate::format;
 use crate::list::{OrderList, Preset, Sort};
-use crate::service::{AgentName, Stale};
+use crate::team::TeamDay;
 
 /// The orders pages' stylesheet and script.
 pub const STYLESHEET: &str = "/static/css/orders.css";
@@ -82,13 +82,6 @@ impl Nav {
     }
 }
 
-/// The agent selector's state on a page.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AgentSelector {
-    pub agents: Vec<AgentName>,
-    pub picked: Option<Guid>,
-}
-
 fn shell(title: &str, chrome: &Chrome, body: Markup) -> Markup {
     skazka_web::page_with(
         title,
@@ -99,18 +92,6 @@ fn shell(title: &str, chrome: &Chrome, body: Markup) -> Markup {
             script src=(SCRIPT) defer {}
         },
     )
-}
-
-fn stale_banner(stale: Option<&Stale>) -> Markup {
-    html! {
-        @if let Some(s) = stale {
-            p.stale-banner role="status" {
-                "1С сейчас недоступна. Показаны данные на "
-                strong { (format::date_time(&s.as_of)) }
-                " (" (format::age(s.age_seconds)) " назад)."
-            }
-        }
-    }
 }
 
 /// The status badge and 1C's own status beside it.
@@ -140,38 +121,131 @@ fn legend() -> Markup {
     }
 }
 
-fn selector(sel: &AgentSelector, action: &str, from: NaiveDate, to: NaiveDate) -> Markup {
-    html! {
-        form.agent-picker method="get" action=(action) {
-            label for="agent" { "Агент" }
-            select #agent name="agent" {
-                @if sel.picked.is_none() { option value="" selected { "— выберите агента —" } }
-                @for a in &sel.agents {
-                    @if Some(a.id) == sel.picked {
-                        option value=(a.id) selected { (a.name) }
-                    } @else {
-                        option value=(a.id) { (a.name) }
-                    }
-                }
-            }
-            input type="hidden" name="from" value=(from);
-            input type="hidden" name="to" value=(to);
-            button type="submit" { "Показать" }
-        }
-    }
+fn range_fields(from: NaiveDate, to: NaiveDate) -> [(&'static str, String); 2] {
+    [("from", from.to_string()), ("to", to.to_string())]
 }
 
-/// A supervisor's or an admin's page before an agent is picked.
-pub fn pick_page(nav: &Nav, chrome: &Chrome, sel: &AgentSelector, today: NaiveDate) -> Markup {
+/// A detail page opened by a supervisor or an admin without `?agent=`: pick the agent first.
+pub fn pick_page(chrome: &Chrome, p: &Picker) -> Markup {
     shell(
         "Заказы агентов",
         chrome,
         html! {
             h1 { "Заказы агентов" }
             p { "Выберите агента, чтобы увидеть его заказы и реализации." }
-            (selector(sel, nav.base, today, today))
+            (picker(p, Nav::AGENT, &[]))
         },
     )
+}
+
+/// The range form and presets every list shows.
+fn range_controls(
+    nav: &Nav,
+    date: OrderDate,
+    from: NaiveDate,
+    to: NaiveDate,
+    presets: &[Preset],
+    search: Option<(&str, Sort)>,
+) -> Markup {
+    let action = nav.list_path(date);
+    let (q, sort) = search.unwrap_or(("", Sort::Time));
+    html! {
+        nav.tabs aria-label="Вид списка" {
+            @for (kind, label) in [(OrderDate::Taken, "По дате заказа"), (OrderDate::Shipment, "По дате отгрузки")] {
+                @if kind == date {
+                    span.tab.current aria-current="page" { (label) }
+                } @else {
+                    a.tab href=(nav.list(kind, from, to, q, sort)) { (label) }
+                }
+            }
+        }
+        form.filters method="get" action=(action) {
+            @if let Some(a) = nav.agent { input type="hidden" name="agent" value=(a); }
+            div.field { label for="from" { "С" } input #from type="date" name="from" value=(from) required; }
+            div.field { label for="to" { "По" } input #to type="date" name="to" value=(to) required; }
+            @if search.is_some() {
+                div.field.wide {
+                    label for="q" { "Клиент или номер" }
+                    input #q type="search" name="q" value=(q) placeholder="Поиск в выбранном периоде" maxlength="100";
+                }
+                div.field {
+                    label for="sort" { "Порядок" }
+                    select #sort name="sort" {
+                        @for s in Sort::ALL {
+                            @if s == sort { option value=(s.as_str()) selected { (s.label()) } }
+                            @else { option value=(s.as_str()) { (s.label()) } }
+                        }
+                    }
+                }
+            }
+            button type="submit" { "Показать" }
+        }
+        nav.presets aria-label="Быстрый выбор дат" {
+            @for p in presets {
+                @let current = p.from == from && p.to == to;
+                a class={ "preset" @if current { " current" } } href=(nav.list(date, p.from, p.to, q, sort)) { (p.label) }
+            }
+        }
+    }
+}
+
+fn range_text(from: NaiveDate, to: NaiveDate) -> String {
+    if from == to {
+        format::day_heading(from)
+    } else {
+        format!("{} — {}", format::date(from), format::date(to))
+    }
+}
+
+fn orders_count(n: usize) -> String {
+    format!(
+        "{n} {}",
+        format::plural(n as u64, ["заказ", "заказа", "заказов"])
+    )
+}
+
+/// The team's day: each agent's orders of the range, linking to that agent's list.
+pub fn team_page(
+    nav: &Nav,
+    chrome: &Chrome,
+    day: &TeamDay,
+    date: OrderDate,
+    presets: &[Preset],
+    p: Option<&Picker>,
+) -> Markup {
+    let title = "Заказы команды";
+    html! {
+        (shell(title, chrome, html! {
+            h1 { (title) }
+            @if let Some(p) = p { (picker(p, &nav.list_path(date), &range_fields(day.from, day.to))) }
+            (range_controls(nav, date, day.from, day.to, presets, None))
+            (stale_banner(day.stale.as_ref()))
+            p.summary {
+                (range_text(day.from, day.to)) ": "
+                strong { (orders_count(day.count)) }
+                " на сумму " strong { (format::money(day.total)) }
+            }
+            @if day.agents.is_empty() {
+                p.empty { "В команде нет агентов." }
+            } @else {
+                table.team {
+                    thead { tr { th scope="col" { "Агент" } th.num scope="col" { "Заказов" } th.num scope="col" { "Сумма" } } }
+                    tbody {
+                        @for a in &day.agents {
+                            @let agent_nav = Nav { base: nav.base, agent: Some(a.agent) };
+                            tr class={ @if a.count == 0 { "idle" } } {
+                                td { a href=(agent_nav.list(date, day.from, day.to, "", Sort::Time)) { (a.name) } }
+                                td.num { (a.count) }
+                                td.num { (format::money(a.total)) }
+                            }
+                        }
+                    }
+                    tfoot { tr { th scope="row" { "Итого" } td.num { (day.count) } td.num { (format::money(day.total)) } } }
+                }
+            }
+            p.hint { "Отменённые заказы считаются, но в суммы не входят." }
+        }))
+    }
 }
 
 fn order_card(nav: &Nav, o: &OrderSummary, date: OrderDate) -> Markup {
@@ -215,60 +289,22 @@ pub fn list_page(
     list: &OrderList,
     date: OrderDate,
     presets: &[Preset],
-    sel: Option<&AgentSelector>,
+    p: Option<&Picker>,
 ) -> Markup {
     let title = match date {
         OrderDate::Taken => "Заказы по дате заказа",
         OrderDate::Shipment => "Заказы по дате отгрузки",
     };
-    let action = nav.list_path(date);
-    let range = if list.from == list.to {
-        format::day_heading(list.from)
-    } else {
-        format!("{} — {}", format::date(list.from), format::date(list.to))
-    };
+    let range = range_text(list.from, list.to);
     html! {
         (shell(title, chrome, html! {
             h1 { (title) }
-            @if let Some(sel) = sel { (selector(sel, &action, list.from, list.to)) }
-            nav.tabs aria-label="Вид списка" {
-                @for (kind, label) in [(OrderDate::Taken, "По дате заказа"), (OrderDate::Shipment, "По дате отгрузки")] {
-                    @if kind == date {
-                        span.tab.current aria-current="page" { (label) }
-                    } @else {
-                        a.tab href=(nav.list(kind, list.from, list.to, &list.search, list.sort)) { (label) }
-                    }
-                }
-            }
-            form.filters method="get" action=(action) {
-                @if let Some(a) = nav.agent { input type="hidden" name="agent" value=(a); }
-                div.field { label for="from" { "С" } input #from type="date" name="from" value=(list.from) required; }
-                div.field { label for="to" { "По" } input #to type="date" name="to" value=(list.to) required; }
-                div.field.wide {
-                    label for="q" { "Клиент или номер" }
-                    input #q type="search" name="q" value=(list.search) placeholder="Поиск в выбранном периоде" maxlength="100";
-                }
-                div.field {
-                    label for="sort" { "Порядок" }
-                    select #sort name="sort" {
-                        @for s in Sort::ALL {
-                            @if s == list.sort { option value=(s.as_str()) selected { (s.label()) } }
-                            @else { option value=(s.as_str()) { (s.label()) } }
-                        }
-                    }
-                }
-                button type="submit" { "Показать" }
-            }
-            nav.presets aria-label="Быстрый выбор дат" {
-                @for p in presets {
-                    @let current = p.from == list.from && p.to == list.to;
-                    a class={ "preset" @if current { " current" } } href=(nav.list(date, p.from, p.to, &list.search, list.sort)) { (p.label) }
-                }
-            }
+            @if let Some(p) = p { (picker(p, &nav.list_path(date), &range_fields(list.from, list.to))) }
+            (range_controls(nav, date, list.from, list.to, presets, Some((&list.search, list.sort))))
             (stale_banner(list.stale.as_ref()))
             p.summary {
                 (range) ": "
-                strong { (list.count) " " (format::plural(list.count as u64, ["заказ", "заказа", "заказов"])) }
+                strong { (orders_count(list.count)) }
                 " на сумму " strong { (format::money(list.total)) }
                 @if !list.search.is_empty() { " (поиск «" (list.search) "»)" }
             }

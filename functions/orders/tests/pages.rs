@@ -15,9 +15,9 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use skazka_cache::Entry;
 use skazka_orders::service::list_key;
-use skazka_orders::viewer::Viewer;
 use skazka_session::{Identity, Role};
 use skazka_testkit::{Reply, TestApp, send};
+use skazka_viewer::{Team, Viewer};
 use uuid::Uuid;
 
 const JSON: &str = "application/json";
@@ -771,6 +771,7 @@ async fn kept_data_with_a_banner_when_1c_is_down_and_503_without() {
     let fresh = json_as(&app, &agent(), &path).await;
     let viewer = Viewer::Agent {
         agent: guid(demo::DEMO_AGENT),
+        team: Team::Own,
     };
     age_list(
         &app,

@@ -3,6 +3,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), skazka_lambda::lambda_http::Error> {
-    let (_telemetry, state) = skazka_lambda::init(skazka_reports::SERVICE).await?;
+    let (_telemetry, state) =
+        skazka_lambda::init(skazka_reports::SERVICE, skazka_reports::USES).await?;
     skazka_lambda::run(skazka_reports::router(state)).await
 }

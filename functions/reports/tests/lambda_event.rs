@@ -4,10 +4,10 @@
 use skazka_testkit::{assert_health_event, fixture, invoke, lambda_header};
 
 #[tokio::test]
-async fn health_event_answers_json_with_every_backend() {
-    let app = skazka_testkit::app().await;
+async fn health_event_answers_json_with_the_backends_it_uses() {
+    let app = skazka_testkit::app_using(skazka_reports::USES, &[]).await;
     let handler = skazka_lambda::handler(skazka_reports::router(app.state.clone()));
-    assert_health_event(handler, skazka_reports::SERVICE).await;
+    assert_health_event(handler, skazka_reports::SERVICE, skazka_reports::USES).await;
 }
 
 #[tokio::test]

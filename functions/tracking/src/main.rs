@@ -3,6 +3,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), skazka_lambda::lambda_http::Error> {
-    let (_telemetry, state) = skazka_lambda::init(skazka_tracking::SERVICE).await?;
+    let (_telemetry, state) =
+        skazka_lambda::init(skazka_tracking::SERVICE, skazka_tracking::USES).await?;
     skazka_lambda::run(skazka_tracking::router(state)).await
 }

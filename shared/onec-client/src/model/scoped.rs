@@ -75,13 +75,19 @@ pub enum OrderDate {
     Shipment,
 }
 
+impl OrderDate {
+    fn field(self) -> Name {
+        match self {
+            OrderDate::Taken => DATE,
+            OrderDate::Shipment => SHIPMENT_DATE,
+        }
+    }
+}
+
 /// An owner's orders whose `date` falls within `from..=to` (whole days), with comments (§7 #16,
 /// #17 and §8).
 pub fn owned_orders_query(owner: &Owner, date: OrderDate, from: NaiveDate, to: NaiveDate) -> Query {
-    let on = match date {
-        OrderDate::Taken => DATE,
-        OrderDate::Shipment => SHIPMENT_DATE,
-    };
+    let on = date.field();
     Query::set(ORDERS)
         .filter(Expr::And(vec![
             owner.filter(),
@@ -251,14 +257,10 @@ impl OnecClient {
         to: NaiveDate,
         page_size: u64,
     ) -> impl futures::Stream<Item = Result<Order, OnecError>> + Send + 'static {
-        let on = match date {
-            OrderDate::Taken => DATE,
-            OrderDate::Shipment => SHIPMENT_DATE,
-        };
         // A client without partners owns nothing: an empty page, not a filter matching everyone.
         let q = (!owner.is_empty()).then(|| {
             owned_orders_query(owner, date, from, to)
-                .order_by(on, crate::Order::Asc)
+                .order_by(date.field(), crate::Order::Asc)
                 .order_by(REF_KEY, crate::Order::Asc)
         });
         match q {

@@ -5,12 +5,15 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use onec_client::Guid;
 use onec_client::model::{
-    BaseTz, DeliveryMethod, Order, OrderState, SalesDocument, UnitLine, short_number,
+    self, BaseTz, DeliveryMethod, Order, OrderLines, OrderState, SalesDocument, UnitLine,
+    short_number,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// The portal's status of an order (ENTITIES.md §5.2).
+/// The portal's status of an order as the pages show and answer it. Decided only by
+/// [`model::OrderStatus::of`], the one rule (ENTITIES.md §5.2); this adds the labels and the wire
+/// form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -20,6 +23,16 @@ pub enum Status {
     Cancelled,
     /// Closed (`Закрыт`) with something left to ship.
     Completed,
+}
+
+impl From<model::OrderStatus> for Status {
+    fn from(s: model::OrderStatus) -> Self {
+        match s {
+            model::OrderStatus::Created => Status::Created,
+            model::OrderStatus::Completed => Status::Completed,
+            model::OrderStatus::Cancelled => Status::Cancelled,
+        }
+    }
 }
 
 impl Status {
@@ -76,20 +89,6 @@ pub fn onec_status_text(state: &OrderState) -> String {
         OrderState::Closed => "Закрыт".to_owned(),
         OrderState::Empty => String::new(),
         OrderState::Other(s) => s.clone(),
-    }
-}
-
-/// ENTITIES.md §5.2, checked in this order: the deletion mark cancels; `НеСогласован`,
-/// `КОбеспечению`, `КОтгрузке` are "created"; anything else (`Закрыт`) is "completed", unless every
-/// line was cancelled (`all_lines_cancelled`), then "cancelled".
-pub fn status_of(deleted: bool, state: &OrderState, all_lines_cancelled: bool) -> Status {
-    if deleted {
-        return Status::Cancelled;
-    }
-    match state {
-        OrderState::NotAgreed | OrderState::ToSecure | OrderState::ToShip => Status::Created,
-        _ if all_lines_cancelled => Status::Cancelled,
-        _ => Status::Completed,
     }
 }
 
@@ -163,16 +162,19 @@ pub struct OrderSummary {
 }
 
 impl OrderSummary {
-    /// From 1C's header. `all_lines_cancelled` is known on the order's page; in lists a closed order
-    /// with a zero total is one whose lines were all cancelled (1C's total sums the non-cancelled
-    /// lines).
+    /// From 1C's header. `all_lines_cancelled` is `Some` where the lines were read (the order's
+    /// page) and `None` in list rows, which then treat a closed zero-total order as all-cancelled:
+    /// the status is [`model::OrderStatus::of`] either way.
     pub fn from_onec(
         o: &Order,
         tz: BaseTz,
         internal: bool,
         all_lines_cancelled: Option<bool>,
     ) -> Self {
-        let all_cancelled = all_lines_cancelled.unwrap_or(o.total.is_zero());
+        let lines = match all_lines_cancelled {
+            Some(all_cancelled) => OrderLines::Read { all_cancelled },
+            None => OrderLines::Unread,
+        };
         let pickup = o.delivery == DeliveryMethod::Pickup;
         OrderSummary {
             id: o.id,
@@ -187,7 +189,7 @@ impl OrderSummary {
                 .unwrap_or_else(|| "Партнер не найден".to_owned()),
             total: o.total,
             status: OrderStatus {
-                status: status_of(o.deleted, &o.state, all_cancelled),
+                status: model::OrderStatus::of(o, lines).into(),
                 onec_status: onec_status_text(&o.state),
                 deleted: o.deleted,
             },
@@ -365,29 +367,55 @@ pub struct SaleDetail {
 mod tests {
     use super::*;
 
+    fn header(deleted: bool, state: &str, total: i64) -> Order {
+        serde_json::from_value(serde_json::json!({
+            "Ref_Key": "6d0c2b1a-0c2f-11ef-8a52-000c29dddd38",
+            "Number": "КК00-004512",
+            "Date": "2024-05-07T10:42:11",
+            "СуммаДокумента": total,
+            "Статус": state,
+            "DeletionMark": deleted,
+        }))
+        .unwrap()
+    }
+
+    /// List rows and the order's page use the one rule of `onec_client` (tabled there); what the
+    /// pages add is which reading of the lines each passes.
     #[test]
-    fn status_rules_of_5_2() {
-        let states = [
-            OrderState::NotAgreed,
-            OrderState::ToSecure,
-            OrderState::ToShip,
-            OrderState::Closed,
-            OrderState::Empty,
-            OrderState::Other("Что-то".into()),
-        ];
-        for s in &states {
-            assert_eq!(status_of(true, s, false), Status::Cancelled, "{s:?}");
-            assert_eq!(status_of(true, s, true), Status::Cancelled, "{s:?}");
+    fn list_rows_read_the_total_and_pages_the_lines() {
+        let status = |o: &Order, lines| {
+            OrderSummary::from_onec(o, BaseTz::default(), true, lines)
+                .status
+                .status
+        };
+        let closed_empty = header(false, "Закрыт", 0);
+        assert_eq!(status(&closed_empty, None), Status::Cancelled, "list row");
+        assert_eq!(
+            status(&closed_empty, Some(false)),
+            Status::Completed,
+            "page"
+        );
+        let closed = header(false, "Закрыт", 100);
+        assert_eq!(status(&closed, None), Status::Completed);
+        assert_eq!(status(&closed, Some(true)), Status::Cancelled);
+        assert_eq!(
+            status(&header(true, "КОтгрузке", 100), None),
+            Status::Cancelled
+        );
+        assert_eq!(
+            status(&header(false, "КОтгрузке", 0), None),
+            Status::Created
+        );
+        for (s, label) in Status::ALL.iter().zip(["Создан", "Выполнен", "Отменён"])
+        {
+            assert_eq!(s.label(), label);
         }
-        for s in &states[..3] {
-            assert_eq!(status_of(false, s, false), Status::Created, "{s:?}");
-            assert_eq!(status_of(false, s, true), Status::Created, "{s:?}");
-        }
-        for s in &states[3..] {
-            assert_eq!(status_of(false, s, false), Status::Completed, "{s:?}");
-            assert_eq!(status_of(false, s, true), Status::Cancelled, "{s:?}");
-        }
+    }
+
+    #[test]
+    fn texts_as_1c_users_read_them() {
         assert_eq!(onec_status_text(&OrderState::ToShip), "К отгрузке");
+        assert_eq!(onec_status_text(&OrderState::Empty), "");
         assert_eq!(
             delivery_text(&DeliveryMethod::Other("СиламиПеревозчика".into())),
             "Силами перевозчика"

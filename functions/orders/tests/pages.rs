@@ -2,7 +2,7 @@
 //! the router in the shared shell, the 1C client, the cache. Expectations are computed from the
 //! simulator's own tables, not through the portal's client.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
@@ -10,6 +10,7 @@ use onec_client::Guid;
 use onec_client::model::OrderDate;
 use onec_sim::db::{Db, col, tcol};
 use onec_sim::schema as s;
+use onec_sim::value::Value as SimValue;
 use onec_sim::{Change, FaultMode, Faults, NewLine, demo};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -399,6 +400,106 @@ fn order_with_cancelled_line_and_sale(db: &Db) -> Uuid {
         .id
 }
 
+/// A sale document as the simulator stores it, with its debt in the settlements register.
+#[derive(Debug)]
+struct SimSale {
+    id: Uuid,
+    total: Decimal,
+    /// Line amounts (`Сумма`).
+    lines: Vec<Decimal>,
+    /// Receipts less payments of the register's active records.
+    debt: Decimal,
+}
+
+/// The demo agent's non-deleted sales made from `order`, by date.
+fn sim_sales_of(db: &Db, order: Uuid) -> Vec<SimSale> {
+    let c = |f| col(s::SALES, f);
+    let amount = tcol(s::SALES, "Товары", "Сумма");
+    let mut rows: Vec<_> = db
+        .table(s::SALES)
+        .rows
+        .iter()
+        .filter(|r| {
+            r[c("ЗаказКлиента")].as_guid() == Some(order)
+                && r[c("Менеджер")].as_guid() == Some(demo::DEMO_AGENT)
+                && !r[c("DeletionMark")].as_bool()
+        })
+        .collect();
+    rows.sort_by_key(|r| r[c("Date")].as_date());
+    rows.into_iter()
+        .map(|r| {
+            let id = r[0].as_guid().unwrap();
+            SimSale {
+                id,
+                total: r[c("СуммаДокумента")].as_num(),
+                lines: r[c("Товары")]
+                    .as_table()
+                    .iter()
+                    .map(|l| l[amount].as_num())
+                    .collect(),
+                debt: register_debt(db, id),
+            }
+        })
+        .collect()
+}
+
+fn register_debt(db: &Db, sale: Uuid) -> Decimal {
+    let rec = s::records_of(s::SETTLEMENTS);
+    let (object, kind, debt, active) = (
+        col(&rec, "ЗаказКлиента"),
+        col(&rec, "RecordType"),
+        col(&rec, "Долг"),
+        col(&rec, "Active"),
+    );
+    db.table(&rec)
+        .rows
+        .iter()
+        .filter(|r| r[active].as_bool() && r[object].as_guid() == Some(sale))
+        .map(|r| match r[kind].as_str() {
+            Some("Expense") => -r[debt].as_num(),
+            _ => r[debt].as_num(),
+        })
+        .sum()
+}
+
+/// Where and when Агент Плюс says an order was taken, as the simulator stores it.
+#[derive(Debug)]
+struct SimTaken {
+    /// Degrees, from 1C's `ddmm.mmmm`.
+    latitude: f64,
+    longitude: f64,
+    started: NaiveDateTime,
+    stopped: NaiveDateTime,
+}
+
+fn sim_agent_plus(db: &Db, order: Uuid) -> Option<SimTaken> {
+    let c = |f| col(s::EXTRA_INFO, f);
+    let value = |prop: Uuid| {
+        db.table(s::EXTRA_INFO)
+            .rows
+            .iter()
+            .find(|r| {
+                r[c("Объект")].as_guid() == Some(order) && r[c("Свойство")].as_guid() == Some(prop)
+            })
+            .map(|r| match &r[c("Значение")] {
+                SimValue::Composite(v) => v.1.clone(),
+                v => v.clone(),
+            })
+    };
+    // `5317.4000` is 53° 17.4′.
+    let degrees = |v: SimValue| {
+        let ddmm: f64 = v.as_str()?.parse().ok()?;
+        let whole = (ddmm / 100.0).trunc();
+        Some(whole + (ddmm - whole * 100.0) / 60.0)
+    };
+    Some(SimTaken {
+        latitude: degrees(value(demo::ATTR_LATITUDE)?)?,
+        longitude: degrees(value(demo::ATTR_LONGITUDE)?)?,
+        started: value(demo::ATTR_STARTED)?.as_date()?,
+        stopped: value(demo::ATTR_STOPPED)?.as_date()?,
+    })
+}
+
 #[tokio::test]
 async fn order_detail_totals_lines_sales_and_position() {
     let app = skazka_testkit::app().await;
@@ -452,21 +553,43 @@ async fn order_detail_totals_lines_sales_and_position() {
         )),
         "{link}"
     );
-    assert!(detail["taken"].is_object() || detail["taken"].is_null());
+    assert_eq!(
+        detail["taken"].is_null(),
+        sim.read(|db| sim_agent_plus(db, id)).is_none(),
+        "where it was taken, exactly when Агент Плюс wrote it: {}",
+        detail["taken"]
+    );
 
-    // The sale's page: its debt as the order's page says, a link back to the order.
-    let sale_id = sales[0]["id"].as_str().unwrap();
-    let sale = json_as(&app, &agent(), &format!("/sales/{sale_id}")).await;
-    assert_eq!(dec(&sale["debt"]), dec(&sales[0]["debt"]));
-    assert_eq!(sale["paid"], dec(&sale["debt"]).is_zero());
-    assert_eq!(sale["order"], id.to_string());
-    let sale_counted: Decimal = sale["lines"]
-        .as_array()
-        .unwrap()
+    // Its sales, their totals and debts as the simulator's documents and settlements register
+    // have them.
+    let sim_sales = sim.read(|db| sim_sales_of(db, id));
+    let shown: BTreeMap<String, (Decimal, Decimal)> = sales
         .iter()
-        .map(|l| dec(&l["amount"]))
-        .sum();
-    assert_eq!(dec(&sale["totals"]["amount"]), sale_counted);
+        .map(|s| {
+            let id = s["id"].as_str().unwrap().to_owned();
+            (id, (dec(&s["total"]), dec(&s["debt"])))
+        })
+        .collect();
+    let want: BTreeMap<String, (Decimal, Decimal)> = sim_sales
+        .iter()
+        .map(|s| (s.id.to_string(), (s.total, s.debt)))
+        .collect();
+    assert_eq!(shown, want);
+
+    // The sale's page: its lines, totals and debt from the simulator, a link back to the order.
+    let sim_sale = &sim_sales[0];
+    let sale_id = sim_sale.id.to_string();
+    let sale = json_as(&app, &agent(), &format!("/sales/{sale_id}")).await;
+    assert_eq!(dec(&sale["debt"]), sim_sale.debt, "the register's balance");
+    assert_eq!(sale["paid"], sim_sale.debt.is_zero());
+    assert_eq!(sale["order"], id.to_string());
+    assert_eq!(dec(&sale["total"]), sim_sale.total);
+    assert_eq!(
+        sale["lines"].as_array().unwrap().len(),
+        sim_sale.lines.len()
+    );
+    let sim_amount: Decimal = sim_sale.lines.iter().sum();
+    assert_eq!(dec(&sale["totals"]["amount"]), sim_amount);
 
     // The pages.
     let page = get_as(&app, &agent(), &format!("/orders/{id}"), None).await;
@@ -477,7 +600,12 @@ async fn order_detail_totals_lines_sales_and_position() {
     let page = get_as(&app, &agent(), &format!("/sales/{sale_id}"), None).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains(&format!("/orders/{id}")));
-    assert!(page.body.contains("Оплачена полностью") || page.body.contains("Не оплачена: долг"));
+    let verdict = if sim_sale.debt.is_zero() {
+        "Оплачена полностью"
+    } else {
+        "Не оплачена: долг"
+    };
+    assert!(page.body.contains(verdict), "{verdict}");
 
     // Bounded 1C calls: header, then lines, sales and Агент Плюс rows, then the sales' debts.
     let other = sim
@@ -514,13 +642,43 @@ async fn orders_taken_with_agent_plus_show_where_and_when() {
         .find(|o| o.agent == Some(demo::DEMO_AGENT) && rows.contains(&o.id))
         .expect("an order written by Агент Плюс")
         .id;
+    let want = sim
+        .read(|db| sim_agent_plus(db, id))
+        .expect("its four rows");
     let detail = json_as(&app, &agent(), &format!("/orders/{id}")).await;
     let taken = &detail["taken"];
-    assert!(taken["latitude"].as_f64().unwrap() > 40.0, "{taken}");
-    assert!(taken["started"].is_string());
+    let (lat, lon) = (
+        taken["latitude"].as_f64().unwrap(),
+        taken["longitude"].as_f64().unwrap(),
+    );
+    assert!(
+        (lat - want.latitude).abs() < 1e-9,
+        "{lat} vs {}",
+        want.latitude
+    );
+    assert!(
+        (lon - want.longitude).abs() < 1e-9,
+        "{lon} vs {}",
+        want.longitude
+    );
+    let local = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
+            .unwrap()
+            .naive_local()
+    };
+    assert_eq!(local(&taken["started"]), want.started);
+    assert_eq!(local(&taken["finished"]), want.stopped);
+    let seconds = (want.stopped - want.started).num_seconds();
+    assert!(seconds > 0);
+    assert_eq!(taken["duration_seconds"], seconds);
     let page = get_as(&app, &agent(), &format!("/orders/{id}"), None).await;
-    assert!(page.body.contains("openstreetmap.org"));
-    assert!(page.body.contains("Длительность") || taken["duration_seconds"].is_null());
+    assert!(
+        page.body.contains(&format!(
+            "openstreetmap.org/?mlat={lat:.5}&amp;mlon={lon:.5}"
+        )),
+        "map link at the position"
+    );
+    assert!(page.body.contains("Длительность"));
 }
 
 #[tokio::test]
@@ -650,14 +808,27 @@ async fn supervisors_pick_agents_of_their_team_only() {
         "links keep the pick"
     );
     let order = listed(&mine)[0]["id"].as_str().unwrap().to_owned();
-    let detail = get_as(
+    let detail = json_as(
         &app,
         &supervisor,
         &format!("/orders/{order}?agent={}", demo::DEMO_AGENT),
-        Some(JSON),
     )
     .await;
-    assert_eq!(detail.status, 200);
+    let stored = sim.read(sim_orders);
+    let sim_order = stored.iter().find(|o| o.id.to_string() == order).unwrap();
+    assert_detail_is(&detail, sim_order);
+    let page = get_as(
+        &app,
+        &supervisor,
+        &format!("/orders/{order}?agent={}", demo::DEMO_AGENT),
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains(detail["order"]["number"].as_str().unwrap())
+    );
 
     // Outside the team: refused, on every page.
     for path in [
@@ -696,14 +867,39 @@ async fn supervisors_pick_agents_of_their_team_only() {
     )
     .await;
     assert_eq!(theirs["agent"], other.to_string());
-    let detail = get_as(
+    let detail = json_as(
         &app,
         &admin,
         &format!("/orders/{others_order}?agent={other}"),
-        Some(JSON),
     )
     .await;
-    assert_eq!(detail.status, 200);
+    let sim_order = stored.iter().find(|o| o.id == others_order).unwrap();
+    assert_eq!(sim_order.agent, Some(other));
+    assert_detail_is(&detail, sim_order);
+}
+
+/// An order's page (JSON) shows the simulator's order: its id, total, status, every line with the
+/// counted ones summed, and the internal fields staff see.
+fn assert_detail_is(detail: &Value, sim: &SimOrder) {
+    let order = &detail["order"];
+    assert_eq!(order["id"], sim.id.to_string());
+    assert_eq!(dec(&order["total"]), sim.total);
+    assert_eq!(order["status"]["status"], expected_status(sim), "{order}");
+    let lines = detail["lines"].as_array().unwrap();
+    let shown: Vec<(Decimal, bool)> = lines
+        .iter()
+        .map(|l| (dec(&l["amount"]), l["cancelled"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(shown, sim.lines);
+    let counted: Decimal = sim.lines.iter().filter(|(_, c)| !c).map(|(a, _)| *a).sum();
+    assert_eq!(dec(&detail["totals"]["amount"]), counted);
+    assert!(order["comment"].is_string(), "staff see the agent's note");
+    assert!(
+        detail["onec_link"]
+            .as_str()
+            .unwrap()
+            .contains("ЗаказКлиента")
+    );
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use onec_client::decode::collection;
-use onec_client::model::{Order, OrderLine, SalesTurnover};
+use onec_client::model::{Order, OrderDate, OrderLine, Owner, SalesTurnover};
 use onec_client::{ClientConfig, Guid, OnecClient, metrics};
 use onec_sim::{Scale, SimConfig, Simulator};
 
@@ -81,7 +81,7 @@ fn main() {
         for page in [200u64, 1000] {
             let t = Instant::now();
             let (orders, stats) = metrics::scope(async {
-                client.orders_stream(agent, from, to, page).try_collect::<Vec<_>>().await.expect("stream")
+                client.owned_orders_stream(&Owner::Agent(agent), OrderDate::Taken, from, to, page).try_collect::<Vec<_>>().await.expect("stream")
             })
             .await;
             println!(
@@ -93,7 +93,7 @@ fn main() {
             );
         }
         let t = Instant::now();
-        let all = client.orders_by_date(agent, from, to).await.expect("one request");
+        let all = client.owned_orders(&Owner::Agent(agent), OrderDate::Taken, from, to).await.expect("one request");
         println!("the same in one unpaged request: {} orders in {:.2} s", all.len(), t.elapsed().as_secs_f64());
     });
 }

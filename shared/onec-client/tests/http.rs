@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use chrono::NaiveDate;
-use onec_client::model::{self, SalesGrouping};
+use onec_client::model::{self, OrderDate, Owner, SalesGrouping};
 use onec_client::{ClientConfig, Guid, OnecClient, Query};
 
 const ROOT: &str = "/UT/odata/standard.odata/";
@@ -125,32 +125,37 @@ async fn every_typed_request_goes_out_exactly_as_built() {
     exp(model::stock_query(s));
     c.product_stock(s, u).await.unwrap();
     exp(model::product_stock_query(s, u));
-    c.orders_by_date(u, d1, d2).await.unwrap();
-    exp(model::orders_by_date_query(u, d1, d2));
-    c.orders_by_shipment(u, d1, d2).await.unwrap();
-    exp(model::orders_by_shipment_query(u, d1, d2));
-    c.order(s).await.unwrap();
-    exp(model::order_query(s));
-    c.order_lines(s).await.unwrap();
-    exp(model::order_lines_query(s));
+    let agent = Owner::Agent(u);
+    let partners = [a];
+    let client = Owner::Partners(&partners);
+    for (owner, date) in [
+        (agent, OrderDate::Taken),
+        (agent, OrderDate::Shipment),
+        (client, OrderDate::Taken),
+    ] {
+        c.owned_orders(&owner, date, d1, d2).await.unwrap();
+        exp(model::owned_orders_query(&owner, date, d1, d2));
+    }
+    c.owned_order(s, &agent).await.unwrap();
+    exp(model::owned_order_query(s, &agent));
+    c.order_lines_with_units(s).await.unwrap();
+    exp(model::order_lines_with_units_query(s));
     c.agent_plus_rows(&[s, u]).await.unwrap();
-    exp(model::order_positions_query(&[s, u]));
-    c.orders_by_ids(&[s]).await.unwrap();
-    exp(model::orders_by_ids_query(&[s]));
-    c.client_orders(&[a], d1, d2).await.unwrap();
-    exp(model::client_orders_query(&[a], d1, d2));
-    c.sale(s).await.unwrap();
-    exp(model::sale_query(s));
-    c.sale_lines(s).await.unwrap();
-    exp(model::sale_lines_query(s));
-    c.sale_debt(s).await.unwrap();
-    exp(model::sale_debt_query(s));
-    c.debts().await.unwrap();
-    exp(model::debts_query());
-    c.agent_sales_ids(u).await.unwrap();
-    exp(model::agent_sales_ids_query(u));
-    c.sales_by_ids(&[s, u]).await.unwrap();
-    exp(model::sales_by_ids_query(&[s, u]));
+    exp(model::agent_plus_rows_query(&[s, u]));
+    c.order_sales(s, &client).await.unwrap();
+    exp(model::order_sales_query(s, &client));
+    c.owned_sale(s, &client).await.unwrap();
+    exp(model::owned_sale_query(s, &client));
+    c.sale_lines_with_units(s).await.unwrap();
+    exp(model::sale_lines_with_units_query(s));
+    c.sales_debts(&[s, u]).await.unwrap();
+    exp(model::sales_debts_query(&[s, u]));
+    // A client without partners owns nothing: no request goes out.
+    let nobody = Owner::Partners(&[]);
+    c.owned_orders(&nobody, OrderDate::Taken, d1, d2)
+        .await
+        .unwrap();
+    assert!(c.owned_order(s, &nobody).await.unwrap().is_none());
     for grouping in [
         SalesGrouping::ByClients,
         SalesGrouping::ByGoods,
@@ -237,7 +242,7 @@ async fn concurrent_first_calls_open_one_session() {
     let ids: Vec<Guid> = (1..=200u128)
         .map(|i| Guid::from_uuid(uuid::Uuid::from_u128(i)))
         .collect();
-    c.sales_by_ids(&ids).await.unwrap();
+    c.sales_debts(&ids).await.unwrap();
     let requests = seen.requests.lock().unwrap().clone();
     assert!(requests.len() > 4, "{}", requests.len());
     let starts = requests

@@ -3,13 +3,22 @@
 
 mod common;
 
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::{Datelike, Duration};
 use common::{as_of, client, guid, shared};
 use futures::TryStreamExt;
-use onec_client::model::{AgentPlusProperties, OrderStatus, SalesGrouping};
-use onec_client::{Guid, metrics};
+use onec_client::client::chunk_queries;
+use onec_client::model::{
+    AgentPlusProperties, OrderDate, OrderLines, OrderStatus, Owner, SalesGrouping, positions,
+    sales_debts_query,
+};
+use onec_client::{ClientConfig, Guid, metrics};
+use onec_sim::db::{Db, col};
 use onec_sim::demo;
+use onec_sim::schema as s;
 use rust_decimal::Decimal;
+use uuid::Uuid;
 
 fn agent() -> Guid {
     guid(demo::DEMO_AGENT)
@@ -162,11 +171,15 @@ async fn prices_and_stock() {
 }
 
 #[tokio::test]
-async fn orders_lines_and_positions() {
+async fn an_agents_orders_lines_and_positions() {
     let c = client(&shared().base);
+    let me = Owner::Agent(agent());
     let to = as_of();
     let from = to - Duration::days(14);
-    let orders = c.orders_by_date(agent(), from, to).await.unwrap();
+    let orders = c
+        .owned_orders(&me, OrderDate::Taken, from, to)
+        .await
+        .unwrap();
     assert!(!orders.is_empty());
     assert!(
         orders
@@ -174,43 +187,75 @@ async fn orders_lines_and_positions() {
             .all(|o| o.date.date() >= from && o.date.date() <= to)
     );
     assert!(orders.iter().any(|o| o.partner.is_some()));
-    let shipped = c.orders_by_shipment(agent(), from, to).await.unwrap();
+    let want: BTreeSet<Guid> = shared().sim.read(|db| {
+        let (manager, date) = (col(s::ORDERS, "Менеджер"), col(s::ORDERS, "Date"));
+        db.table(s::ORDERS)
+            .rows
+            .iter()
+            .filter(|r| r[manager].as_guid() == Some(demo::DEMO_AGENT))
+            .filter(|r| {
+                r[date]
+                    .as_date()
+                    .is_some_and(|d| d.date() >= from && d.date() <= to)
+            })
+            .map(|r| guid(r[0].as_guid().unwrap()))
+            .collect()
+    });
+    assert_eq!(orders.iter().map(|o| o.id).collect::<BTreeSet<_>>(), want);
+    let shipped = c
+        .owned_orders(&me, OrderDate::Shipment, from, to)
+        .await
+        .unwrap();
+    assert!(!shipped.is_empty());
     assert!(shipped.iter().all(|o| {
         o.shipment_date
             .is_some_and(|d| d.date() >= from && d.date() <= to)
     }));
 
+    // By id: the owner's order, and nobody else's.
     let o = &orders[0];
-    let one = c.order(o.id).await.unwrap().unwrap();
+    let one = c.owned_order(o.id, &me).await.unwrap().unwrap();
     assert_eq!(&one, o);
-    let ids: Vec<Guid> = orders.iter().map(|o| o.id).collect();
-    let mut again = c.orders_by_ids(&ids).await.unwrap();
-    again.sort_by_key(|o| o.id);
-    let mut want = orders.clone();
-    want.sort_by_key(|o| o.id);
-    assert_eq!(again, want);
-    let lines = c.order_lines(o.id).await.unwrap();
-    assert!(!lines.is_empty());
-    assert!(
-        lines
-            .iter()
-            .all(|l| l.line_number > 0 && l.product_name().is_some())
-    );
-    let _ = one.status(Some(&lines));
-    assert!(matches!(
-        one.status(Some(&lines)),
-        OrderStatus::Created | OrderStatus::Completed | OrderStatus::Cancelled
-    ));
+    let other = Owner::Agent(guid(shared().sim.demo().other_agents[0]));
+    assert_eq!(c.owned_order(o.id, &other).await.unwrap(), None);
 
-    let props = AgentPlusProperties {
-        latitude: guid(demo::ATTR_LATITUDE),
-        longitude: guid(demo::ATTR_LONGITUDE),
-        started: guid(demo::ATTR_STARTED),
-        stopped: guid(demo::ATTR_STOPPED),
-    };
+    let lines = c.order_lines_with_units(o.id).await.unwrap();
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|l| {
+        l.line.line_number > 0 && l.line.product_name().is_some() && l.unit_name().is_some()
+    }));
+    // The list's reading of the total and the page's reading of the lines agree on 1C's data:
+    // the total sums the lines that are not cancelled.
+    for o in orders.iter().take(30) {
+        let lines = c.order_lines_with_units(o.id).await.unwrap();
+        let read = OrderLines::read(lines.iter().map(|l| &l.line));
+        assert_eq!(
+            OrderStatus::of(o, OrderLines::Unread),
+            OrderStatus::of(o, read),
+            "{} {:?} total {}",
+            o.number,
+            o.state,
+            o.total
+        );
+    }
+
+    let props = c
+        .agent_plus_properties()
+        .await
+        .unwrap()
+        .expect("the demo base has the Агент Плюс properties");
+    assert_eq!(
+        props,
+        AgentPlusProperties {
+            latitude: guid(demo::ATTR_LATITUDE),
+            longitude: guid(demo::ATTR_LONGITUDE),
+            started: guid(demo::ATTR_STARTED),
+            stopped: guid(demo::ATTR_STOPPED),
+        }
+    );
     let ids: Vec<Guid> = orders.iter().map(|o| o.id).collect();
     let ((), stats) = metrics::scope(async {
-        let pos = c.order_positions(&ids, &props).await.unwrap();
+        let pos = positions(&c.agent_plus_rows(&ids).await.unwrap(), &props);
         assert!(!pos.is_empty());
         for p in pos.values() {
             if let Some((lat, lon)) = p.coordinates() {
@@ -231,16 +276,43 @@ async fn orders_lines_and_positions() {
 }
 
 #[tokio::test]
-async fn client_orders_and_partners() {
+async fn a_clients_orders_and_partners() {
     let c = client(&shared().base);
     let partner = guid(demo::DEMO_CLIENT_PARTNER);
+    let partners = [partner];
     let to = as_of();
+    let from = to - Duration::days(60);
     let orders = c
-        .client_orders(&[partner], to - Duration::days(60), to)
+        .owned_orders(&Owner::Partners(&partners), OrderDate::Taken, from, to)
         .await
         .unwrap();
     assert!(!orders.is_empty());
-    assert!(c.client_orders(&[], to, to).await.unwrap().is_empty());
+    let want = shared().sim.read(|db| {
+        let (p, date) = (col(s::ORDERS, "Партнер"), col(s::ORDERS, "Date"));
+        db.table(s::ORDERS)
+            .rows
+            .iter()
+            .filter(|r| r[p].as_guid() == Some(demo::DEMO_CLIENT_PARTNER))
+            .filter(|r| {
+                r[date]
+                    .as_date()
+                    .is_some_and(|d| d.date() >= from && d.date() <= to)
+            })
+            .count()
+    });
+    assert_eq!(orders.len(), want);
+    let nobody = Owner::Partners(&[]);
+    let (none, stats) = metrics::scope(async {
+        let list = c.owned_orders(&nobody, OrderDate::Taken, from, to).await;
+        (
+            list.unwrap(),
+            c.owned_order(orders[0].id, &nobody).await.unwrap(),
+        )
+    })
+    .await;
+    assert!(none.0.is_empty() && none.1.is_none());
+    assert_eq!(stats.calls, 0, "no request for a client without partners");
+
     let partners = c.partners().await.unwrap();
     assert!(partners.iter().any(|p| p.id == partner));
     assert!(partners.iter().any(|p| p.coordinates().is_some()));
@@ -251,39 +323,94 @@ async fn client_orders_and_partners() {
     assert_eq!(again.len(), ids.len());
 }
 
+/// A sale document's remaining debt in the simulator's settlements register: receipts less
+/// payments, active records only.
+fn register_debt(db: &Db, sale: Uuid) -> Decimal {
+    let rec = s::records_of(s::SETTLEMENTS);
+    let (object, kind, debt, active) = (
+        col(&rec, "ЗаказКлиента"),
+        col(&rec, "RecordType"),
+        col(&rec, "Долг"),
+        col(&rec, "Active"),
+    );
+    db.table(&rec)
+        .rows
+        .iter()
+        .filter(|r| r[active].as_bool() && r[object].as_guid() == Some(sale))
+        .map(|r| match r[kind].as_str() {
+            Some("Expense") => -r[debt].as_num(),
+            _ => r[debt].as_num(),
+        })
+        .sum()
+}
+
 #[tokio::test]
-async fn sales_and_debts() {
+async fn sales_of_an_owner_and_their_debts() {
     let c = client(&shared().base);
+    let sim = &shared().sim;
+    let me = Owner::Agent(agent());
     let sale_id = guid(demo::DEMO_SALE);
-    let sale = c.sale(sale_id).await.unwrap().expect("demo sale");
+    let sale = c
+        .owned_sale(sale_id, &me)
+        .await
+        .unwrap()
+        .expect("demo sale");
     assert!(sale.posted && sale.total > Decimal::ZERO);
-    let lines = c.sale_lines(sale_id).await.unwrap();
+    let other = Owner::Agent(guid(sim.demo().other_agents[0]));
+    assert_eq!(c.owned_sale(sale_id, &other).await.unwrap(), None);
+    let lines = c.sale_lines_with_units(sale_id).await.unwrap();
     assert!(!lines.is_empty());
     let sum: Decimal = lines.iter().map(|l| l.line.sum_with_vat).sum();
     assert_eq!(sum.round_dp(2), sale.total.round_dp(2));
-    let debt = c.sale_debt(sale_id).await.unwrap();
-    assert!(debt >= Decimal::ZERO && debt <= sale.total);
 
-    let all = c.debts().await.unwrap();
-    assert!(!all.is_empty());
-    let ids = c.agent_sales_ids(agent()).await.unwrap();
-    assert!(ids.len() > 20, "{}", ids.len());
-    let docs = c.sales_by_ids(&ids[..40.min(ids.len())]).await.unwrap();
-    assert_eq!(docs.len(), 40.min(ids.len()));
-    assert!(
-        docs.iter()
-            .all(|d| d.counterparty.is_some() && d.partner.is_some())
-    );
+    // The sales made from an order are the owner's and name it as their base.
+    if let Some(order) = sale.order {
+        let made = c.order_sales(order, &me).await.unwrap();
+        assert!(made.iter().any(|s| s.id == sale_id));
+        assert!(c.order_sales(order, &other).await.unwrap().is_empty());
+    }
 
-    let (debts, stats) = metrics::scope(c.agent_debts(agent())).await;
+    // The agent's latest posted sales (from the simulator's table) have the debts its register
+    // has, read in as many calls as the ids make chunks.
+    let mine: Vec<Uuid> = sim.read(|db| {
+        let (manager, posted, date) = (
+            col(s::SALES, "Менеджер"),
+            col(s::SALES, "Posted"),
+            col(s::SALES, "Date"),
+        );
+        let mut sales: Vec<_> = db
+            .table(s::SALES)
+            .rows
+            .iter()
+            .filter(|r| r[manager].as_guid() == Some(demo::DEMO_AGENT) && r[posted].as_bool())
+            .map(|r| (r[date].as_date(), r[0].as_guid().unwrap()))
+            .collect();
+        sales.sort_unstable_by(|a, b| b.cmp(a));
+        sales.into_iter().take(60).map(|(_, id)| id).collect()
+    });
+    assert_eq!(mine.len(), 60);
+    let ids: Vec<Guid> = mine.iter().copied().map(guid).collect();
+    let (debts, stats) = metrics::scope(c.sales_debts(&ids)).await;
     let debts = debts.unwrap();
-    assert!(!debts.is_empty());
-    assert!(debts.iter().all(|d| d.debt != Decimal::ZERO));
-    // Two list calls, then the detail chunks: bounded whatever the number of documents.
+    let want: HashMap<Guid, Decimal> = sim.read(|db| {
+        mine.iter()
+            .map(|&id| (guid(id), register_debt(db, id)))
+            .filter(|(_, d)| !d.is_zero())
+            .collect()
+    });
     assert!(
-        stats.calls >= 3 && (stats.calls as usize) <= 2 + debts.len().div_ceil(5),
-        "{stats:?}"
+        !want.is_empty(),
+        "some of the agent's latest sales are unpaid"
     );
+    assert!(want.len() < ids.len(), "and some are paid");
+    assert_eq!(debts, want);
+    let chunks = chunk_queries(
+        &ids,
+        ClientConfig::new("http://x/", "", "").max_query_bytes,
+        sales_debts_query,
+    );
+    assert!(chunks.len() > 1);
+    assert_eq!(stats.calls as usize, chunks.len(), "{stats:?}");
     assert!(stats.rows > 0 && stats.bytes > 0 && stats.errors == 0);
 }
 
@@ -327,11 +454,15 @@ async fn supplier_orders_and_lines() {
 #[tokio::test]
 async fn count_and_paging_stream() {
     let c = client(&shared().base);
+    let me = Owner::Agent(agent());
     let to = as_of();
     let from = to - Duration::days(90);
-    let all = c.orders_by_date(agent(), from, to).await.unwrap();
+    let all = c
+        .owned_orders(&me, OrderDate::Taken, from, to)
+        .await
+        .unwrap();
     let (streamed, stats) = metrics::scope(async {
-        c.orders_stream(agent(), from, to, 7)
+        c.owned_orders_stream(&me, OrderDate::Taken, from, to, 7)
             .try_collect::<Vec<_>>()
             .await
             .unwrap()
@@ -345,6 +476,12 @@ async fn count_and_paging_stream() {
     b.sort();
     assert_eq!(a, b);
     assert_eq!(stats.calls as usize, all.len() / 7 + 1);
+    let nobody = c
+        .owned_orders_stream(&Owner::Partners(&[]), OrderDate::Taken, from, to, 7)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    assert!(nobody.is_empty());
 
     let n = c
         .count(

@@ -2,17 +2,15 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 
 use super::names::*;
-use super::{Named, day_end, day_start, path};
-use crate::client::ref_key_in;
+use super::{Named, path};
 use crate::decode::{self, Composite};
-use crate::filter::{Expr, field};
-use crate::{Guid, OnecClient, OnecError, Path, Query};
+use crate::{Guid, Path};
 
 /// A client order header (`Document_ЗаказКлиента`).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -101,53 +99,71 @@ impl From<String> for DeliveryMethod {
     }
 }
 
-/// The badge of an order (ENTITIES.md §5.2, checked in this order).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OrderBadge {
-    /// "Удален"
-    Deleted,
-    /// "На согласовании"
-    Agreeing,
-    /// "В резерве"
-    Reserved,
-    /// "Обработан"
-    Processed,
-    /// "Закрыт"
-    Closed,
+/// The portal's status of an order: the one rule lists, order pages and every later feature use
+/// (ENTITIES.md §5.2), decided by [`OrderStatus::of`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    /// Taken and not yet closed.
+    Created,
+    /// Closed with something on it.
+    Completed,
+    /// Marked for deletion, or closed with every line cancelled.
+    Cancelled,
 }
 
-/// The portal's product status of an order.
+/// What is known of an order's lines when its status is decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OrderStatus {
-    Created,
-    Cancelled,
-    Completed,
+pub enum OrderLines {
+    /// The lines were read (an order's page): whether there is at least one and every one is
+    /// cancelled.
+    Read { all_cancelled: bool },
+    /// The lines were not read (list rows): the header's total stands in for them — a closed
+    /// order with a zero total counts as all-cancelled, since 1C's `СуммаДокумента` sums only the
+    /// lines that are not cancelled.
+    Unread,
+}
+
+impl OrderLines {
+    /// From the lines themselves; an order without lines is not "all cancelled".
+    pub fn read<'a>(lines: impl IntoIterator<Item = &'a OrderLine>) -> Self {
+        let mut lines = lines.into_iter().peekable();
+        let any = lines.peek().is_some();
+        OrderLines::Read {
+            all_cancelled: any && lines.all(|l| l.cancelled),
+        }
+    }
+}
+
+impl OrderStatus {
+    /// The status rule (ENTITIES.md §5.2), checked in this order:
+    /// 1. the deletion mark cancels, whatever 1C's status;
+    /// 2. `НеСогласован`, `КОбеспечению`, `КОтгрузке` are "created";
+    /// 3. anything else (`Закрыт`, an empty or unknown status) is "completed" — unless every line
+    ///    was cancelled, then "cancelled" (UT closes an order whose lines were all cancelled). Lists
+    ///    decide that from the total, order pages from the lines ([`OrderLines`]).
+    pub fn of(order: &Order, lines: OrderLines) -> Self {
+        if order.deleted {
+            return OrderStatus::Cancelled;
+        }
+        match order.state {
+            OrderState::NotAgreed | OrderState::ToSecure | OrderState::ToShip => {
+                return OrderStatus::Created;
+            }
+            OrderState::Closed | OrderState::Empty | OrderState::Other(_) => {}
+        }
+        let all_cancelled = match lines {
+            OrderLines::Read { all_cancelled } => all_cancelled,
+            OrderLines::Unread => order.total.is_zero(),
+        };
+        if all_cancelled {
+            OrderStatus::Cancelled
+        } else {
+            OrderStatus::Completed
+        }
+    }
 }
 
 impl Order {
-    pub fn badge(&self) -> OrderBadge {
-        match (&self.deleted, &self.state) {
-            (true, _) => OrderBadge::Deleted,
-            (_, OrderState::NotAgreed) => OrderBadge::Agreeing,
-            (_, OrderState::ToSecure) => OrderBadge::Reserved,
-            (_, OrderState::ToShip) => OrderBadge::Processed,
-            _ => OrderBadge::Closed,
-        }
-    }
-
-    /// Created / cancelled / completed. A closed order whose lines are all cancelled was cancelled
-    /// (UT closes cancelled orders); pass the lines when known.
-    pub fn status(&self, lines: Option<&[OrderLine]>) -> OrderStatus {
-        match self.badge() {
-            OrderBadge::Deleted => OrderStatus::Cancelled,
-            OrderBadge::Closed => match lines {
-                Some(l) if !l.is_empty() && l.iter().all(|l| l.cancelled) => OrderStatus::Cancelled,
-                _ => OrderStatus::Completed,
-            },
-            _ => OrderStatus::Created,
-        }
-    }
-
     /// `"0001-000045"` → `"1-45"`; numbers without a dash are shown trimmed (quirk 7 of §9).
     pub fn short_number(&self) -> String {
         short_number(&self.number)
@@ -338,75 +354,29 @@ pub fn positions(
     out
 }
 
-pub(crate) fn order_select(with_comment: bool) -> Vec<Path> {
-    let mut v: Vec<Path> = vec![REF_KEY.into(), NUMBER.into(), DATE.into(), DOC_SUM.into()];
-    if with_comment {
-        v.push(COMMENT.into());
-    }
-    v.extend(
-        [
-            STATUS,
-            PAYMENT_FORM,
-            SHIPMENT_DATE,
-            DELIVERY_ADDRESS,
-            DELIVERY_METHOD,
-        ]
-        .map(Path::from),
-    );
+/// The header fields every order read selects (§7 #16/#18, with the comment).
+pub(crate) fn order_select() -> Vec<Path> {
+    let mut v: Vec<Path> = [
+        REF_KEY,
+        NUMBER,
+        DATE,
+        DOC_SUM,
+        COMMENT,
+        STATUS,
+        PAYMENT_FORM,
+        SHIPMENT_DATE,
+        DELIVERY_ADDRESS,
+        DELIVERY_METHOD,
+    ]
+    .map(Path::from)
+    .into();
     v.push(path([PARTNER, DESCRIPTION]));
     v.push(DELETION_MARK.into());
     v
 }
 
-/// §7 #16: an agent's orders dated within `from..=to` (whole days).
-pub fn orders_by_date_query(agent: Guid, from: NaiveDate, to: NaiveDate) -> Query {
-    Query::set(ORDERS)
-        .filter(
-            field(MANAGER_KEY)
-                .eq(agent)
-                .and(field(DATE).ge(day_start(from)))
-                .and(field(DATE).le(day_end(to))),
-        )
-        .select(order_select(true))
-        .expand([PARTNER])
-}
-
-/// §7 #17: an agent's orders to ship within `from..=to` (the original omits the comment here).
-pub fn orders_by_shipment_query(agent: Guid, from: NaiveDate, to: NaiveDate) -> Query {
-    Query::set(ORDERS)
-        .filter(
-            field(MANAGER_KEY)
-                .eq(agent)
-                .and(field(SHIPMENT_DATE).ge(day_start(from)))
-                .and(field(SHIPMENT_DATE).le(day_end(to))),
-        )
-        .select(order_select(false))
-        .expand([PARTNER])
-}
-
-/// §7 #18: one order (a filter: 1C refuses `$expand` on key requests). Not scoped: the caller
-/// checks the scope.
-pub fn order_query(id: Guid) -> Query {
-    Query::set(ORDERS)
-        .filter(field(REF_KEY).eq(id))
-        .select(order_select(true))
-        .expand([PARTNER])
-}
-
-/// §8: a client's own orders (one or more partners) dated within `from..=to`.
-pub fn client_orders_query(partners: &[Guid], from: NaiveDate, to: NaiveDate) -> Query {
-    let partner = Expr::any_eq(&field(PARTNER_KEY), partners.iter().copied());
-    Query::set(ORDERS)
-        .filter(Expr::And(vec![
-            partner,
-            field(DATE).ge(day_start(from)),
-            field(DATE).le(day_end(to)),
-        ]))
-        .select(order_select(true))
-        .expand([PARTNER])
-}
-
-pub(crate) fn line_select(set_extra: Option<crate::Name>) -> Vec<Path> {
+/// The line fields of §7 #19 (orders, with `extra` = `Отменено`) and #22 (sales, without).
+pub(crate) fn line_select(extra: Option<crate::Name>) -> Vec<Path> {
     let mut v: Vec<Path> = [
         LINE_NUMBER,
         PRODUCT_KEY,
@@ -421,178 +391,19 @@ pub(crate) fn line_select(set_extra: Option<crate::Name>) -> Vec<Path> {
     ]
     .map(Path::from)
     .into();
-    if let Some(n) = set_extra {
+    if let Some(n) = extra {
         v.push(n.into());
     }
     v.push(path([PRODUCT, DESCRIPTION]));
     v
 }
 
-/// §7 #19: the lines of one order.
-pub fn order_lines_query(order: Guid) -> Query {
-    Query::set(ORDER_LINES)
-        .filter(field(REF_KEY).eq(order))
-        .select(line_select(Some(CANCELLED)))
-        .expand([PRODUCT])
-}
-
-/// §7 #20: Агент Плюс rows of a chunk of orders.
-pub fn order_positions_query(orders: &[Guid]) -> Query {
-    let object = field(OBJECT);
-    Query::set(EXTRA_INFO)
-        .filter(Expr::Or(
-            orders
-                .iter()
-                .map(|o| object.clone().eq(Expr::cast(*o, ORDERS)))
-                .collect(),
-        ))
-        .select([OBJECT, PROPERTY_KEY, VALUE])
-}
-
-pub(crate) fn sale_line_select() -> Vec<Path> {
-    line_select(Some(CLIENT_ORDER))
-}
-
-impl OnecClient {
-    pub async fn orders_by_date(
-        &self,
-        agent: Guid,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<Order>, OnecError> {
-        self.fetch(&orders_by_date_query(agent, from, to)).await
-    }
-
-    pub async fn orders_by_shipment(
-        &self,
-        agent: Guid,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<Order>, OnecError> {
-        self.fetch(&orders_by_shipment_query(agent, from, to)).await
-    }
-
-    pub async fn order(&self, id: Guid) -> Result<Option<Order>, OnecError> {
-        Ok(self.fetch(&order_query(id)).await?.into_iter().next())
-    }
-
-    pub async fn order_lines(&self, order: Guid) -> Result<Vec<OrderLine>, OnecError> {
-        self.fetch(&order_lines_query(order)).await
-    }
-
-    /// Order headers for a list of ids (chunked, concurrent), e.g. from a client's links.
-    pub async fn orders_by_ids(&self, ids: &[Guid]) -> Result<Vec<Order>, OnecError> {
-        self.fetch_by_ids(ids, orders_by_ids_query).await
-    }
-
-    pub async fn client_orders(
-        &self,
-        partners: &[Guid],
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<Order>, OnecError> {
-        if partners.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.fetch(&client_orders_query(partners, from, to)).await
-    }
-
-    /// The raw Агент Плюс rows of many orders (chunked, concurrent).
-    pub async fn agent_plus_rows(&self, orders: &[Guid]) -> Result<Vec<AgentPlusRow>, OnecError> {
-        self.fetch_by_ids(orders, order_positions_query).await
-    }
-
-    /// Positions and times of many orders, keyed by order.
-    pub async fn order_positions(
-        &self,
-        orders: &[Guid],
-        props: &AgentPlusProperties,
-    ) -> Result<HashMap<Guid, OrderPosition>, OnecError> {
-        Ok(positions(&self.agent_plus_rows(orders).await?, props))
-    }
-
-    /// A year (or any span) of an agent's orders through the paging stream, ordered by date.
-    pub fn orders_stream(
-        &self,
-        agent: Guid,
-        from: NaiveDate,
-        to: NaiveDate,
-        page_size: u64,
-    ) -> impl futures::Stream<Item = Result<Order, OnecError>> + Send + 'static {
-        let q = orders_by_date_query(agent, from, to)
-            .order_by(DATE, crate::Order::Asc)
-            .order_by(REF_KEY, crate::Order::Asc);
-        self.stream(q, page_size)
-    }
-}
-
-/// Order headers of a chunk of ids.
-pub fn orders_by_ids_query(ids: &[Guid]) -> Query {
-    Query::set(ORDERS)
-        .filter(ref_key_in(ids))
-        .select(order_select(true))
-        .expand([PARTNER])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::decode::collection;
-    use crate::model::wire::assert_wire;
 
-    const AGENT: Guid = Guid::from_static("f10f9345-f6f4-11ed-89ec-000c29dddd38");
     const ORDER: Guid = Guid::from_static("6d0c2b1a-0c2f-11ef-8a52-000c29dddd38");
-    const SELECT: &str = "Ref_Key,Number,Date,СуммаДокумента,Комментарий,Статус,ФормаОплаты,ДатаОтгрузки,АдресДоставки,СпособДоставки,Партнер/Description,DeletionMark";
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn wire_forms() {
-        assert_wire(
-            &orders_by_date_query(AGENT, d(2024, 5, 7), d(2024, 5, 7)),
-            &format!(
-                "Document_ЗаказКлиента?$format=json&$filter=Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38' and Date ge datetime'2024-05-07T00:00:00' and Date le datetime'2024-05-07T23:59:59'&$select={SELECT}&$expand=Партнер"
-            ),
-        );
-        assert_wire(
-            &orders_by_shipment_query(AGENT, d(2024, 5, 8), d(2024, 5, 8)),
-            "Document_ЗаказКлиента?$format=json&$filter=Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38' and ДатаОтгрузки ge datetime'2024-05-08T00:00:00' and ДатаОтгрузки le datetime'2024-05-08T23:59:59'&$select=Ref_Key,Number,Date,СуммаДокумента,Статус,ФормаОплаты,ДатаОтгрузки,АдресДоставки,СпособДоставки,Партнер/Description,DeletionMark&$expand=Партнер",
-        );
-        assert_wire(
-            &order_query(ORDER),
-            &format!(
-                "Document_ЗаказКлиента?$format=json&$filter=Ref_Key eq guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38'&$select={SELECT}&$expand=Партнер"
-            ),
-        );
-        assert_wire(
-            &order_lines_query(ORDER),
-            "Document_ЗаказКлиента_Товары?$format=json&$filter=Ref_Key eq guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38'&$select=LineNumber,Номенклатура_Key,Количество,ВидЦены_Key,Цена,Сумма,СуммаНДС,СуммаСНДС,СуммаРучнойСкидки,СуммаАвтоматическойСкидки,Отменено,Номенклатура/Description&$expand=Номенклатура",
-        );
-        assert_wire(
-            &order_positions_query(&[
-                ORDER,
-                Guid::from_static("7e1d3c2b-0c2f-11ef-8a52-000c29dddd38"),
-            ]),
-            "InformationRegister_ДополнительныеСведения?$format=json&$filter=Объект eq cast(guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента') or Объект eq cast(guid'7e1d3c2b-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента')&$select=Объект,Свойство_Key,Значение",
-        );
-        assert_wire(
-            &orders_by_ids_query(&[ORDER]),
-            &format!(
-                "Document_ЗаказКлиента?$format=json&$filter=Ref_Key eq guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38'&$select={SELECT}&$expand=Партнер"
-            ),
-        );
-        let p = Guid::from_static("2b3c4d5e-6238-11ec-8f2b-54ee75d06a1b");
-        assert_wire(
-            &client_orders_query(&[p], d(2024, 5, 1), d(2024, 5, 31)),
-            &format!(
-                "Document_ЗаказКлиента?$format=json&$filter=Партнер_Key eq guid'2b3c4d5e-6238-11ec-8f2b-54ee75d06a1b' and Date ge datetime'2024-05-01T00:00:00' and Date le datetime'2024-05-31T23:59:59'&$select={SELECT}&$expand=Партнер"
-            ),
-        );
-        let q = client_orders_query(&[p, AGENT], d(2024, 5, 1), d(2024, 5, 31));
-        assert!(q.decoded().contains("$filter=(Партнер_Key eq guid'2b3c4d5e-6238-11ec-8f2b-54ee75d06a1b' or Партнер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38') and Date ge"));
-    }
 
     #[test]
     fn decodes_the_spec_order_and_line() {
@@ -604,8 +415,7 @@ mod tests {
       "Партнер": { "Description": "ИП Сапарова Г.К. (маг. Береке)" }, "DeletionMark": false } ] }"#;
         let o = &collection::<Order>("o", body.as_bytes()).unwrap().value[0];
         assert_eq!(o.state, OrderState::ToShip);
-        assert_eq!(o.badge(), OrderBadge::Processed);
-        assert_eq!(o.status(None), OrderStatus::Created);
+        assert_eq!(OrderStatus::of(o, OrderLines::Unread), OrderStatus::Created);
         assert_eq!(o.delivery, DeliveryMethod::ToClient);
         assert_eq!(
             o.partner.as_ref().unwrap().name,
@@ -622,39 +432,83 @@ mod tests {
         assert_eq!(l.discount_percent(), Some(Decimal::new(500, 2)));
     }
 
-    #[test]
-    fn status_mapping() {
-        let mut o = Order {
+    fn order(deleted: bool, state: &str, total: i64) -> Order {
+        Order {
             id: ORDER,
             number: "0001-000045".into(),
-            date: day_start(d(2024, 1, 1)),
-            total: Decimal::ZERO,
+            date: crate::model::day_start(chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
+            total: Decimal::from(total),
             comment: String::new(),
-            state: OrderState::from("Закрыт".to_owned()),
+            state: OrderState::from(state.to_owned()),
             payment_form: String::new(),
             shipment_date: None,
             delivery_address: String::new(),
             delivery: DeliveryMethod::Empty,
             partner: None,
-            deleted: false,
+            deleted,
+        }
+    }
+
+    /// The status rule as a table: every 1C status, the deletion mark, a closed order with a zero
+    /// total in a list, and a closed order whose lines are (not) all cancelled on its page.
+    #[test]
+    fn status_rule() {
+        use OrderStatus::{Cancelled, Completed, Created};
+        let unread = OrderLines::Unread;
+        let all_cancelled = OrderLines::Read {
+            all_cancelled: true,
         };
-        assert_eq!(o.short_number(), "1-45");
-        assert_eq!(o.status(None), OrderStatus::Completed);
-        let line: OrderLine =
-            serde_json::from_str(r#"{"LineNumber":"1","Отменено":true}"#).unwrap();
-        assert_eq!(
-            o.status(Some(std::slice::from_ref(&line))),
-            OrderStatus::Cancelled
-        );
-        o.state = OrderState::NotAgreed;
-        assert_eq!(o.badge(), OrderBadge::Agreeing);
-        o.state = OrderState::ToSecure;
-        assert_eq!(o.badge(), OrderBadge::Reserved);
-        o.deleted = true;
-        assert_eq!(
-            (o.badge(), o.status(None)),
-            (OrderBadge::Deleted, OrderStatus::Cancelled)
-        );
+        let some_kept = OrderLines::Read {
+            all_cancelled: false,
+        };
+        #[rustfmt::skip]
+        let table = [
+            // deleted, 1C status,      total, lines,         status
+            (false, "НеСогласован", 100, unread,        Created),
+            (false, "КОбеспечению", 100, unread,        Created),
+            (false, "КОтгрузке",    100, unread,        Created),
+            (false, "Закрыт",       100, unread,        Completed),
+            (false, "",             100, unread,        Completed),
+            (false, "Неизвестный",  100, unread,        Completed),
+            // The deletion mark cancels whatever 1C's status and lines.
+            (true,  "НеСогласован", 100, unread,        Cancelled),
+            (true,  "КОтгрузке",    100, some_kept,     Cancelled),
+            (true,  "Закрыт",       100, unread,        Cancelled),
+            // A list row: a closed order with a zero total had every line cancelled…
+            (false, "Закрыт",       0,   unread,        Cancelled),
+            (false, "",             0,   unread,        Cancelled),
+            // …but an open one with a zero total is still open.
+            (false, "КОтгрузке",    0,   unread,        Created),
+            // An order's page decides from the lines, not the total.
+            (false, "Закрыт",       0,   some_kept,     Completed),
+            (false, "Закрыт",       100, all_cancelled, Cancelled),
+            (false, "Закрыт",       100, some_kept,     Completed),
+            (false, "НеСогласован", 0,   all_cancelled, Created),
+        ];
+        for (deleted, state, total, lines, want) in table {
+            let o = order(deleted, state, total);
+            assert_eq!(
+                OrderStatus::of(&o, lines),
+                want,
+                "deleted={deleted} {state:?} total={total} {lines:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lines_read_are_all_cancelled_only_when_there_are_some() {
+        let line = |cancelled: bool| -> OrderLine {
+            serde_json::from_value(serde_json::json!({"LineNumber": "1", "Отменено": cancelled}))
+                .unwrap()
+        };
+        let read = |l: &[OrderLine]| match OrderLines::read(l) {
+            OrderLines::Read { all_cancelled } => all_cancelled,
+            OrderLines::Unread => unreachable!(),
+        };
+        assert!(read(&[line(true), line(true)]));
+        assert!(!read(&[line(true), line(false)]));
+        assert!(!read(&[]), "no lines: nothing was cancelled");
+        assert_eq!(order(false, "Закрыт", 0).short_number(), "1-45");
         assert_eq!(short_number("12345"), "12345");
     }
 

@@ -1,4 +1,5 @@
-//! Sales (shipment) documents, their lines and client debts (ENTITIES.md §3.17–3.19, §6.2).
+//! Sales (shipment) documents and the settlements balance rows of their debts (ENTITIES.md
+//! §3.17–3.19). The reads are in [`scoped`](super::scoped).
 
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
@@ -6,12 +7,9 @@ use serde::Deserialize;
 
 use super::Named;
 use super::names::*;
-use super::orders::{OrderLine, sale_line_select};
 use super::path;
-use crate::client::ref_key_in;
 use crate::decode::{self, Composite};
-use crate::filter::{Expr, field};
-use crate::{Guid, OnecClient, OnecError, Query, VirtualTable};
+use crate::{Guid, Path};
 
 /// A sale document header as the sale page shows it.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -29,22 +27,6 @@ pub struct SalesDocument {
     pub delivery_address: String,
     pub delivery_method: String,
     pub partner: Option<Named>,
-    pub counterparty: Option<Counterparty>,
-}
-
-/// A counterparty (legal entity) with its head counterparty.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-pub struct Counterparty {
-    #[serde(rename = "Ref_Key", default, deserialize_with = "decode::reference")]
-    pub id: Option<Guid>,
-    #[serde(rename = "Description", default, deserialize_with = "decode::text")]
-    pub name: String,
-    #[serde(
-        rename = "ГоловнойКонтрагент_Key",
-        default,
-        deserialize_with = "decode::reference"
-    )]
-    pub head: Option<Guid>,
 }
 
 #[derive(Deserialize)]
@@ -77,8 +59,6 @@ struct RawSale {
     delivery_method: String,
     #[serde(rename = "Партнер", default)]
     partner: Option<Named>,
-    #[serde(rename = "Контрагент", default)]
-    counterparty: Option<Counterparty>,
 }
 
 impl From<RawSale> for SalesDocument {
@@ -95,34 +75,6 @@ impl From<RawSale> for SalesDocument {
             delivery_address: r.delivery_address,
             delivery_method: r.delivery_method,
             partner: r.partner,
-            counterparty: r.counterparty,
-        }
-    }
-}
-
-/// A sale line: an order line without `cancelled`, plus the order it shipped.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(from = "RawSaleLine")]
-pub struct SalesLine {
-    pub line: OrderLine,
-    pub order: Option<Guid>,
-}
-
-#[derive(Deserialize)]
-struct RawSaleLine {
-    #[serde(flatten)]
-    line: OrderLine,
-    #[serde(rename = "ЗаказКлиента", default)]
-    order: serde_json::Value,
-    #[serde(rename = "ЗаказКлиента_Type", default)]
-    order_type: Option<String>,
-}
-
-impl From<RawSaleLine> for SalesLine {
-    fn from(r: RawSaleLine) -> Self {
-        SalesLine {
-            line: r.line,
-            order: Composite::from_parts(&r.order, r.order_type.as_deref()).as_ref_key(),
         }
     }
 }
@@ -161,197 +113,52 @@ impl From<RawDebt> for DebtRow {
     }
 }
 
-#[derive(Deserialize)]
-struct IdOnly {
-    #[serde(rename = "Ref_Key")]
-    id: Guid,
-}
-
-fn settlements() -> VirtualTable {
-    VirtualTable::Balance {
-        period: None,
-        condition: None,
-        dimensions: vec![CLIENT_ORDER],
-    }
-}
-
-/// §7 #21: one sale document.
-pub fn sale_query(id: Guid) -> Query {
-    Query::set(SALES)
-        .filter(field(REF_KEY).eq(id))
-        .select([
-            REF_KEY.into(),
-            NUMBER.into(),
-            DATE.into(),
-            DOC_SUM.into(),
-            POSTED.into(),
-            COMMENT.into(),
-            PAYMENT_FORM.into(),
-            CLIENT_ORDER.into(),
-            DELIVERY_ADDRESS.into(),
-            DELIVERY_METHOD.into(),
-            path([PARTNER, DESCRIPTION]),
-        ])
-        .expand([PARTNER])
-}
-
-/// §7 #22 (S26 form, with the order of each line).
-pub fn sale_lines_query(id: Guid) -> Query {
-    Query::set(SALE_LINES)
-        .filter(field(REF_KEY).eq(id))
-        .select(sale_line_select())
-        .expand([PRODUCT])
-}
-
-/// §7 #23: the debt of one sale document.
-pub fn sale_debt_query(id: Guid) -> Query {
-    Query::virtual_table(CLIENT_SETTLEMENTS, settlements())
-        .filter(field(CLIENT_ORDER).eq(Expr::cast(id, SALES)))
-        .select([DEBT])
-}
-
-/// §7 #24: every indebted sale document of the company.
-pub fn debts_query() -> Query {
-    Query::virtual_table(CLIENT_SETTLEMENTS, settlements())
-        .filter(field(CLIENT_ORDER_TYPE).eq(format!("StandardODATA.{SALES}")))
-        .select([DEBT, CLIENT_ORDER])
-}
-
-/// §7 #25: ids of an agent's posted sales (all years).
-pub fn agent_sales_ids_query(agent: Guid) -> Query {
-    Query::set(SALES)
-        .filter(field(MANAGER_KEY).eq(agent).and(field(POSTED).eq(true)))
-        .select([REF_KEY])
-}
-
-/// §7 #26: headers with counterparty and partner of a chunk of sale documents.
-pub fn sales_by_ids_query(ids: &[Guid]) -> Query {
-    Query::set(SALES)
-        .filter(ref_key_in(ids))
-        .select([
-            REF_KEY.into(),
-            NUMBER.into(),
-            DATE.into(),
-            DOC_SUM.into(),
-            path([COUNTERPARTY, REF_KEY]),
-            path([COUNTERPARTY, DESCRIPTION]),
-            path([COUNTERPARTY, HEAD_COUNTERPARTY_KEY]),
-            path([PARTNER, REF_KEY]),
-            path([PARTNER, DESCRIPTION]),
-        ])
-        .expand([COUNTERPARTY, PARTNER])
-}
-
-/// An agent's indebted document, joined with its header.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DocumentDebt {
-    pub document: SalesDocument,
-    pub debt: Decimal,
-}
-
-impl OnecClient {
-    pub async fn sale(&self, id: Guid) -> Result<Option<SalesDocument>, OnecError> {
-        Ok(self.fetch(&sale_query(id)).await?.into_iter().next())
-    }
-
-    pub async fn sale_lines(&self, id: Guid) -> Result<Vec<SalesLine>, OnecError> {
-        self.fetch(&sale_lines_query(id)).await
-    }
-
-    /// The remaining debt of one sale document; 0 when 1C has no row (paid).
-    pub async fn sale_debt(&self, id: Guid) -> Result<Decimal, OnecError> {
-        let rows: Vec<DebtRow> = self.fetch(&sale_debt_query(id)).await?;
-        Ok(rows.iter().map(|r| r.debt).sum())
-    }
-
-    pub async fn debts(&self) -> Result<Vec<DebtRow>, OnecError> {
-        self.fetch(&debts_query()).await
-    }
-
-    pub async fn agent_sales_ids(&self, agent: Guid) -> Result<Vec<Guid>, OnecError> {
-        let rows: Vec<IdOnly> = self.fetch(&agent_sales_ids_query(agent)).await?;
-        Ok(rows.into_iter().map(|r| r.id).collect())
-    }
-
-    pub async fn sales_by_ids(&self, ids: &[Guid]) -> Result<Vec<SalesDocument>, OnecError> {
-        self.fetch_by_ids(ids, sales_by_ids_query).await
-    }
-
-    /// ENTITIES.md §6.2: an agent's indebted sale documents with headers, in three round trips
-    /// whatever the number of documents (the first two concurrent, the details chunked).
-    pub async fn agent_debts(&self, agent: Guid) -> Result<Vec<DocumentDebt>, OnecError> {
-        let (debts, mine) = futures::try_join!(self.debts(), self.agent_sales_ids(agent))?;
-        let mine: std::collections::HashSet<Guid> = mine.into_iter().collect();
-        let mut owed: std::collections::HashMap<Guid, Decimal> = std::collections::HashMap::new();
-        for r in debts {
-            if let Some(doc) = r.document.filter(|d| mine.contains(d)) {
-                *owed.entry(doc).or_default() += r.debt;
-            }
-        }
-        let ids: Vec<Guid> = owed.keys().copied().collect();
-        let docs = self.sales_by_ids(&ids).await?;
-        Ok(docs
-            .into_iter()
-            .map(|d| DocumentDebt {
-                debt: owed.get(&d.id).copied().unwrap_or_default(),
-                document: d,
-            })
-            .collect())
-    }
+/// The header fields a sale read selects (§7 #21).
+pub(crate) fn sale_select() -> Vec<Path> {
+    vec![
+        REF_KEY.into(),
+        NUMBER.into(),
+        DATE.into(),
+        DOC_SUM.into(),
+        POSTED.into(),
+        COMMENT.into(),
+        PAYMENT_FORM.into(),
+        CLIENT_ORDER.into(),
+        DELIVERY_ADDRESS.into(),
+        DELIVERY_METHOD.into(),
+        path([PARTNER, DESCRIPTION]),
+    ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::decode::collection;
-    use crate::model::wire::assert_wire;
 
     const SALE: Guid = Guid::from_static("5828755a-8819-11ed-89ab-000c29dddd38");
-    const AGENT: Guid = Guid::from_static("f10f9345-f6f4-11ed-89ec-000c29dddd38");
-
-    #[test]
-    fn wire_forms() {
-        assert_wire(
-            &sale_query(SALE),
-            "Document_РеализацияТоваровУслуг?$format=json&$filter=Ref_Key eq guid'5828755a-8819-11ed-89ab-000c29dddd38'&$select=Ref_Key,Number,Date,СуммаДокумента,Posted,Комментарий,ФормаОплаты,ЗаказКлиента,АдресДоставки,СпособДоставки,Партнер/Description&$expand=Партнер",
-        );
-        assert_wire(
-            &sale_lines_query(SALE),
-            "Document_РеализацияТоваровУслуг_Товары?$format=json&$filter=Ref_Key eq guid'5828755a-8819-11ed-89ab-000c29dddd38'&$select=LineNumber,Номенклатура_Key,Количество,ВидЦены_Key,Цена,Сумма,СуммаНДС,СуммаСНДС,СуммаРучнойСкидки,СуммаАвтоматическойСкидки,ЗаказКлиента,Номенклатура/Description&$expand=Номенклатура",
-        );
-        assert_wire(
-            &sale_debt_query(SALE),
-            "AccumulationRegister_РасчетыСКлиентамиПоДокументам/Balance(Dimensions='ЗаказКлиента')?$format=json&$filter=ЗаказКлиента eq cast(guid'5828755a-8819-11ed-89ab-000c29dddd38', 'Document_РеализацияТоваровУслуг')&$select=ДолгBalance",
-        );
-        assert_wire(
-            &debts_query(),
-            "AccumulationRegister_РасчетыСКлиентамиПоДокументам/Balance(Dimensions='ЗаказКлиента')?$format=json&$filter=ЗаказКлиента_Type eq 'StandardODATA.Document_РеализацияТоваровУслуг'&$select=ДолгBalance,ЗаказКлиента",
-        );
-        assert_wire(
-            &agent_sales_ids_query(AGENT),
-            "Document_РеализацияТоваровУслуг?$format=json&$filter=Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38' and Posted eq true&$select=Ref_Key",
-        );
-        assert_wire(
-            &sales_by_ids_query(&[
-                SALE,
-                Guid::from_static("9c1b2a3d-8819-11ed-89ab-000c29dddd38"),
-            ]),
-            "Document_РеализацияТоваровУслуг?$format=json&$filter=Ref_Key eq guid'5828755a-8819-11ed-89ab-000c29dddd38' or Ref_Key eq guid'9c1b2a3d-8819-11ed-89ab-000c29dddd38'&$select=Ref_Key,Number,Date,СуммаДокумента,Контрагент/Ref_Key,Контрагент/Description,Контрагент/ГоловнойКонтрагент_Key,Партнер/Ref_Key,Партнер/Description&$expand=Контрагент,Партнер",
-        );
-    }
 
     #[test]
     fn decodes_spec_rows() {
         let body = r#"{"value":[{ "Ref_Key": "5828755a-8819-11ed-89ab-000c29dddd38", "Number": "КК00-010233", "Date": "2024-04-22T16:05:40",
-  "СуммаДокумента": 152300,
-  "Контрагент": { "Ref_Key": "1a2b3c4d-6238-11ec-8f2b-54ee75d06a1b", "Description": "ИП Сапарова Г.К.", "ГоловнойКонтрагент_Key": "1a2b3c4d-6238-11ec-8f2b-54ee75d06a1b" },
-  "Партнер": { "Ref_Key": "2b3c4d5e-6238-11ec-8f2b-54ee75d06a1b", "Description": "ИП Сапарова Г.К. (маг. Береке)" } }]}"#;
+  "СуммаДокумента": 152300, "Posted": true,
+  "ЗаказКлиента": "6d0c2b1a-0c2f-11ef-8a52-000c29dddd38", "ЗаказКлиента_Type": "StandardODATA.Document_ЗаказКлиента",
+  "Партнер": { "Description": "ИП Сапарова Г.К. (маг. Береке)" } },
+  { "Ref_Key": "9c1b2a3d-8819-11ed-89ab-000c29dddd38", "ЗаказКлиента": "00000000-0000-0000-0000-000000000000", "ЗаказКлиента_Type": "StandardODATA.Document_ЗаказКлиента" }]}"#;
         let s = &collection::<SalesDocument>("s", body.as_bytes())
             .unwrap()
-            .value[0];
-        assert_eq!(s.total, Decimal::from(152300));
-        assert_eq!(s.counterparty.as_ref().unwrap().name, "ИП Сапарова Г.К.");
-        assert_eq!(s.order, None);
+            .value;
+        assert_eq!(s[0].id, SALE);
+        assert_eq!(s[0].total, Decimal::from(152300));
+        assert!(s[0].posted);
+        assert_eq!(
+            s[0].order,
+            Some(Guid::from_static("6d0c2b1a-0c2f-11ef-8a52-000c29dddd38"))
+        );
+        assert_eq!(
+            s[0].partner.as_ref().unwrap().name,
+            "ИП Сапарова Г.К. (маг. Береке)"
+        );
+        assert_eq!(s[1].order, None, "an empty base order");
 
         let body = r#"{"value":[{"ДолгBalance":52300,"ЗаказКлиента":"5828755a-8819-11ed-89ab-000c29dddd38","ЗаказКлиента_Type":"StandardODATA.Document_РеализацияТоваровУслуг"},
             {"ДолгBalance":10,"ЗаказКлиента":"6d0c2b1a-0c2f-11ef-8a52-000c29dddd38","ЗаказКлиента_Type":"StandardODATA.Document_ЗаказКлиента"}]}"#;
@@ -359,13 +166,5 @@ mod tests {
         assert_eq!(d[0].document, Some(SALE));
         assert_eq!(d[0].debt, Decimal::from(52300));
         assert_eq!(d[1].document, None);
-
-        let body = r#"{"value":[{"LineNumber":"2","Номенклатура_Key":"5a75e2f1-6c9f-11ec-88f2-000c29dddd38","Количество":1.5,"Цена":100,"Сумма":150,"ЗаказКлиента":"6d0c2b1a-0c2f-11ef-8a52-000c29dddd38","ЗаказКлиента_Type":"StandardODATA.Document_ЗаказКлиента","Номенклатура":{"Description":"X"}}]}"#;
-        let l = &collection::<SalesLine>("l", body.as_bytes()).unwrap().value[0];
-        assert_eq!(l.line.line_number, 2);
-        assert_eq!(
-            l.order,
-            Some(Guid::from_static("6d0c2b1a-0c2f-11ef-8a52-000c29dddd38"))
-        );
     }
 }

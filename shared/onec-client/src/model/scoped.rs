@@ -1,8 +1,17 @@
-//! Document reads scoped to whom the documents belong (ENTITIES.md §6.1, and §8 for clients): an
-//! agent's documents (`Менеджер_Key`) or a client's partners' (`Партнер_Key`). The scope is part of
-//! every filter, so asking for another agent's order by id returns no row — the page answers 404 —
-//! and never the order. Also: lines with their unit, the sales made from an order, the debts of a
-//! list of sale documents, and the Агент Плюс property refs found by name.
+//! The one way the portal reads documents (orders and sales) from 1C: scoped to whom they belong
+//! (ENTITIES.md §6.1, and §8 for clients).
+//!
+//! - Headers take an [`Owner`] — an agent's documents (`Менеджер_Key`) or a client's partners'
+//!   (`Партнер_Key`) — into every filter, so asking for another agent's order by id returns no
+//!   row (the page answers 404), never the order: [`OnecClient::owned_orders`],
+//!   [`owned_orders_stream`](OnecClient::owned_orders_stream), [`owned_order`](OnecClient::owned_order),
+//!   [`owned_sale`](OnecClient::owned_sale), [`order_sales`](OnecClient::order_sales).
+//! - What hangs off a document is read by ids the caller got from one of those reads, i.e. already
+//!   proven to be the owner's: lines with their unit, the Агент Плюс rows of orders, the debts of
+//!   sale documents. Never pass ids taken from a request.
+//!
+//! Also the Агент Плюс property refs, found by name. A whole-company read of documents (the
+//! original's debts report read every indebted document of the company) has no place here.
 
 use std::collections::HashMap;
 
@@ -12,9 +21,9 @@ use serde::Deserialize;
 
 use super::names::*;
 use super::orders::{
-    AgentPlusProperties, Order, OrderLine, line_select, order_query, order_select,
+    AgentPlusProperties, AgentPlusRow, Order, OrderLine, line_select, order_select,
 };
-use super::sales::{DebtRow, SalesDocument, sale_query};
+use super::sales::{DebtRow, SalesDocument, sale_select};
 use super::{day_end, day_start, path};
 use crate::filter::{Expr, field};
 use crate::name::Name;
@@ -66,30 +75,44 @@ pub enum OrderDate {
     Shipment,
 }
 
-/// An owner's orders whose `date` falls within `from..=to` (whole days), with comments.
+impl OrderDate {
+    fn field(self) -> Name {
+        match self {
+            OrderDate::Taken => DATE,
+            OrderDate::Shipment => SHIPMENT_DATE,
+        }
+    }
+}
+
+/// An owner's orders whose `date` falls within `from..=to` (whole days), with comments (§7 #16,
+/// #17 and §8).
 pub fn owned_orders_query(owner: &Owner, date: OrderDate, from: NaiveDate, to: NaiveDate) -> Query {
-    let on = match date {
-        OrderDate::Taken => DATE,
-        OrderDate::Shipment => SHIPMENT_DATE,
-    };
+    let on = date.field();
     Query::set(ORDERS)
         .filter(Expr::And(vec![
             owner.filter(),
             field(on.clone()).ge(day_start(from)),
             field(on).le(day_end(to)),
         ]))
-        .select(order_select(true))
+        .select(order_select())
         .expand([PARTNER])
 }
 
-/// One order, only if the owner's.
+/// One order, only if the owner's (§7 #18 with the owner; a filter, as 1C refuses `$expand` on
+/// key requests).
 pub fn owned_order_query(id: Guid, owner: &Owner) -> Query {
-    order_query(id).filter(field(REF_KEY).eq(id).and(owner.filter()))
+    Query::set(ORDERS)
+        .filter(field(REF_KEY).eq(id).and(owner.filter()))
+        .select(order_select())
+        .expand([PARTNER])
 }
 
-/// One sale document, only if the owner's.
+/// One sale document, only if the owner's (§7 #21 with the owner).
 pub fn owned_sale_query(id: Guid, owner: &Owner) -> Query {
-    sale_query(id).filter(field(REF_KEY).eq(id).and(owner.filter()))
+    Query::set(SALES)
+        .filter(field(REF_KEY).eq(id).and(owner.filter()))
+        .select(sale_select())
+        .expand([PARTNER])
 }
 
 /// The owner's non-deleted sale documents made from `order` (their `ЗаказКлиента`).
@@ -137,7 +160,20 @@ pub fn sale_lines_with_units_query(sale: Guid) -> Query {
         .expand(unit_expand())
 }
 
-/// The remaining debts of a chunk of sale documents (§7 #23 for many).
+/// The Агент Плюс rows of a chunk of the owner's orders (§7 #20).
+pub fn agent_plus_rows_query(orders: &[Guid]) -> Query {
+    let object = field(OBJECT);
+    Query::set(EXTRA_INFO)
+        .filter(Expr::Or(
+            orders
+                .iter()
+                .map(|o| object.clone().eq(Expr::cast(*o, ORDERS)))
+                .collect(),
+        ))
+        .select([OBJECT, PROPERTY_KEY, VALUE])
+}
+
+/// The remaining debts of a chunk of the owner's sale documents (§7 #23 for many).
 pub fn sales_debts_query(sales: &[Guid]) -> Query {
     let object = field(CLIENT_ORDER);
     Query::virtual_table(
@@ -211,6 +247,28 @@ impl OnecClient {
         self.fetch(&owned_orders_query(owner, date, from, to)).await
     }
 
+    /// The same through the paging stream, ordered by the list's date (for spans too long for one
+    /// response, e.g. a year of an agent's orders).
+    pub fn owned_orders_stream(
+        &self,
+        owner: &Owner<'_>,
+        date: OrderDate,
+        from: NaiveDate,
+        to: NaiveDate,
+        page_size: u64,
+    ) -> impl futures::Stream<Item = Result<Order, OnecError>> + Send + 'static {
+        // A client without partners owns nothing: an empty page, not a filter matching everyone.
+        let q = (!owner.is_empty()).then(|| {
+            owned_orders_query(owner, date, from, to)
+                .order_by(date.field(), crate::Order::Asc)
+                .order_by(REF_KEY, crate::Order::Asc)
+        });
+        match q {
+            Some(q) => futures::future::Either::Left(self.stream(q, page_size)),
+            None => futures::future::Either::Right(futures::stream::empty()),
+        }
+    }
+
     /// One order, `None` when it does not exist or is not the owner's.
     pub async fn owned_order(
         &self,
@@ -255,15 +313,24 @@ impl OnecClient {
         self.fetch(&order_sales_query(order, owner)).await
     }
 
+    /// The lines of an order the caller read through an owned read.
     pub async fn order_lines_with_units(&self, order: Guid) -> Result<Vec<UnitLine>, OnecError> {
         self.fetch(&order_lines_with_units_query(order)).await
     }
 
+    /// The lines of a sale document the caller read through an owned read.
     pub async fn sale_lines_with_units(&self, sale: Guid) -> Result<Vec<UnitLine>, OnecError> {
         self.fetch(&sale_lines_with_units_query(sale)).await
     }
 
-    /// Remaining debt per sale document (chunked, concurrent); paid documents are absent.
+    /// The raw Агент Плюс rows of orders the caller read through an owned read (chunked,
+    /// concurrent); fold them with [`positions`](super::orders::positions).
+    pub async fn agent_plus_rows(&self, orders: &[Guid]) -> Result<Vec<AgentPlusRow>, OnecError> {
+        self.fetch_by_ids(orders, agent_plus_rows_query).await
+    }
+
+    /// Remaining debt per sale document the caller read through an owned read (chunked,
+    /// concurrent); paid documents are absent.
     pub async fn sales_debts(&self, sales: &[Guid]) -> Result<HashMap<Guid, Decimal>, OnecError> {
         let rows: Vec<DebtRow> = self.fetch_by_ids(sales, sales_debts_query).await?;
         let mut out: HashMap<Guid, Decimal> = HashMap::new();
@@ -293,6 +360,7 @@ impl OnecClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::wire::assert_wire;
 
     const AGENT: Guid = Guid::from_static("f10f9345-f6f4-11ed-89ec-000c29dddd38");
     const ORDER: Guid = Guid::from_static("6d0c2b1a-0c2f-11ef-8a52-000c29dddd38");
@@ -304,14 +372,57 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    const SELECT: &str = "Ref_Key,Number,Date,СуммаДокумента,Комментарий,Статус,ФормаОплаты,ДатаОтгрузки,АдресДоставки,СпособДоставки,Партнер/Description,DeletionMark";
+
     #[test]
-    fn scope_is_in_every_filter() {
+    fn an_agents_reads_are_the_originals_requests() {
         let agent = Owner::Agent(AGENT);
+        // §7 #16 exactly, as Node sent it.
+        assert_wire(
+            &owned_orders_query(&agent, OrderDate::Taken, d(2024, 5, 7), d(2024, 5, 7)),
+            &format!(
+                "Document_ЗаказКлиента?$format=json&$filter=Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38' and Date ge datetime'2024-05-07T00:00:00' and Date le datetime'2024-05-07T23:59:59'&$select={SELECT}&$expand=Партнер"
+            ),
+        );
+        // §7 #17, with the comment the original left out.
+        assert_wire(
+            &owned_orders_query(&agent, OrderDate::Shipment, d(2024, 5, 8), d(2024, 5, 8)),
+            &format!(
+                "Document_ЗаказКлиента?$format=json&$filter=Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38' and ДатаОтгрузки ge datetime'2024-05-08T00:00:00' and ДатаОтгрузки le datetime'2024-05-08T23:59:59'&$select={SELECT}&$expand=Партнер"
+            ),
+        );
+        // §7 #18 and #21 with the owner.
+        assert_wire(
+            &owned_order_query(ORDER, &agent),
+            &format!(
+                "Document_ЗаказКлиента?$format=json&$filter=Ref_Key eq guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38' and Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38'&$select={SELECT}&$expand=Партнер"
+            ),
+        );
+        assert_wire(
+            &owned_sale_query(SALE, &agent),
+            "Document_РеализацияТоваровУслуг?$format=json&$filter=Ref_Key eq guid'5828755a-8819-11ed-89ab-000c29dddd38' and Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38'&$select=Ref_Key,Number,Date,СуммаДокумента,Posted,Комментарий,ФормаОплаты,ЗаказКлиента,АдресДоставки,СпособДоставки,Партнер/Description&$expand=Партнер",
+        );
+        assert_eq!(
+            order_sales_query(ORDER, &agent).decoded(),
+            "Document_РеализацияТоваровУслуг?$format=json&$filter=ЗаказКлиента eq cast(guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента') and Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38' and DeletionMark eq false&$select=Ref_Key,Number,Date,СуммаДокумента,Posted,Партнер/Description&$expand=Партнер"
+        );
+    }
+
+    #[test]
+    fn a_clients_reads_filter_on_its_partners() {
         let partners = [P1, P2];
         let client = Owner::Partners(&partners);
-        assert_eq!(
-            owned_orders_query(&agent, OrderDate::Shipment, d(2024, 5, 1), d(2024, 5, 7)).decoded(),
-            "Document_ЗаказКлиента?$format=json&$filter=Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38' and ДатаОтгрузки ge datetime'2024-05-01T00:00:00' and ДатаОтгрузки le datetime'2024-05-07T23:59:59'&$select=Ref_Key,Number,Date,СуммаДокумента,Комментарий,Статус,ФормаОплаты,ДатаОтгрузки,АдресДоставки,СпособДоставки,Партнер/Description,DeletionMark&$expand=Партнер"
+        // §8: one partner is a plain comparison, several an `or` in parentheses.
+        assert_wire(
+            &owned_orders_query(
+                &Owner::Partners(&[P1]),
+                OrderDate::Taken,
+                d(2024, 5, 1),
+                d(2024, 5, 31),
+            ),
+            &format!(
+                "Document_ЗаказКлиента?$format=json&$filter=Партнер_Key eq guid'2b3c4d5e-6238-11ec-8f2b-54ee75d06a1b' and Date ge datetime'2024-05-01T00:00:00' and Date le datetime'2024-05-31T23:59:59'&$select={SELECT}&$expand=Партнер"
+            ),
         );
         assert!(
             owned_orders_query(&client, OrderDate::Taken, d(2024, 5, 1), d(2024, 5, 1))
@@ -319,24 +430,23 @@ mod tests {
                 .contains("$filter=(Партнер_Key eq guid'2b3c4d5e-6238-11ec-8f2b-54ee75d06a1b' or Партнер_Key eq guid'2b3c4d5f-6238-11ec-8f2b-54ee75d06a1b') and Date ge datetime'2024-05-01T00:00:00' and Date le")
         );
         assert!(
-            owned_order_query(ORDER, &agent).decoded().contains(
-                "$filter=Ref_Key eq guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38' and Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38'&"
-            )
-        );
-        assert!(
             owned_sale_query(SALE, &client).decoded().contains(
                 "$filter=Ref_Key eq guid'5828755a-8819-11ed-89ab-000c29dddd38' and (Партнер_Key eq guid'2b3c4d5e-6238-11ec-8f2b-54ee75d06a1b' or Партнер_Key eq"
             )
         );
-        assert_eq!(
-            order_sales_query(ORDER, &agent).decoded(),
-            "Document_РеализацияТоваровУслуг?$format=json&$filter=ЗаказКлиента eq cast(guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента') and Менеджер_Key eq guid'f10f9345-f6f4-11ed-89ec-000c29dddd38' and DeletionMark eq false&$select=Ref_Key,Number,Date,СуммаДокумента,Posted,Партнер/Description&$expand=Партнер"
-        );
-        assert!(Owner::Partners(&[]).is_empty() && !agent.is_empty());
+        assert!(Owner::Partners(&[]).is_empty() && !client.is_empty());
+        assert!(!Owner::Agent(AGENT).is_empty());
     }
 
     #[test]
-    fn lines_and_debts() {
+    fn lines_positions_and_debts_by_proven_ids() {
+        assert_wire(
+            &agent_plus_rows_query(&[
+                ORDER,
+                Guid::from_static("7e1d3c2b-0c2f-11ef-8a52-000c29dddd38"),
+            ]),
+            "InformationRegister_ДополнительныеСведения?$format=json&$filter=Объект eq cast(guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента') or Объект eq cast(guid'7e1d3c2b-0c2f-11ef-8a52-000c29dddd38', 'Document_ЗаказКлиента')&$select=Объект,Свойство_Key,Значение",
+        );
         assert_eq!(
             order_lines_with_units_query(ORDER).decoded(),
             "Document_ЗаказКлиента_Товары?$format=json&$filter=Ref_Key eq guid'6d0c2b1a-0c2f-11ef-8a52-000c29dddd38'&$select=LineNumber,Номенклатура_Key,Количество,ВидЦены_Key,Цена,Сумма,СуммаНДС,СуммаСНДС,СуммаРучнойСкидки,СуммаАвтоматическойСкидки,Отменено,Номенклатура/Description,Номенклатура/ЕдиницаИзмерения/Description,Упаковка/Description&$expand=Номенклатура,Номенклатура/ЕдиницаИзмерения,Упаковка"

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use onec_client::model::{AgentPlusProperties, BaseTz, OrderDate, positions};
+use onec_client::model::{AgentPlusProperties, BaseTz, OrderDate, OrderStatus, positions};
 use onec_client::{Guid, OnecClient};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -21,8 +21,8 @@ use skazka_reads::{LIVE, REFERENCE, ReadError, Reader, Served};
 use skazka_viewer::{Team, Viewer};
 
 use crate::domain::{
-    Line, LinkedSale, OrderDetail, OrderSummary, SaleDetail, Status, Taken, at, delivery_text,
-    payment_text, status_of, totals,
+    Line, LinkedSale, OrderDetail, OrderSummary, SaleDetail, Taken, at, delivery_text,
+    payment_text, totals,
 };
 use crate::e1c::{DocumentKind, E1cLinks};
 
@@ -148,9 +148,7 @@ impl OrdersService {
                         total: Decimal::ZERO,
                     });
                     row.count += 1;
-                    // The list's rule: a closed order with a zero total had every line cancelled.
-                    let status = status_of(order.deleted, &order.state, order.total.is_zero());
-                    if status != Status::Cancelled {
+                    if order.status() != OrderStatus::Cancelled {
                         row.total += order.total;
                     }
                 }

@@ -142,10 +142,15 @@ impl OrderStatus {
     ///    was cancelled, then "cancelled" (UT closes an order whose lines were all cancelled). Lists
     ///    decide that from the total, order pages from the lines ([`OrderLines`]).
     pub fn of(order: &Order, lines: OrderLines) -> Self {
-        if order.deleted {
+        Self::decide(order.deleted, &order.state, order.total, lines)
+    }
+
+    /// [`OrderStatus::of`] from the header's parts (for records that carry only those).
+    pub fn decide(deleted: bool, state: &OrderState, total: Decimal, lines: OrderLines) -> Self {
+        if deleted {
             return OrderStatus::Cancelled;
         }
-        match order.state {
+        match state {
             OrderState::NotAgreed | OrderState::ToSecure | OrderState::ToShip => {
                 return OrderStatus::Created;
             }
@@ -153,7 +158,7 @@ impl OrderStatus {
         }
         let all_cancelled = match lines {
             OrderLines::Read { all_cancelled } => all_cancelled,
-            OrderLines::Unread => order.total.is_zero(),
+            OrderLines::Unread => total.is_zero(),
         };
         if all_cancelled {
             OrderStatus::Cancelled

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use rust_decimal::Decimal;
 
 use super::names::*;
-use super::orders::OrderState;
+use super::orders::{OrderLines, OrderState, OrderStatus};
 use super::scoped::OrderDate;
 use super::{day_end, day_start};
 use crate::decode;
@@ -47,6 +47,13 @@ pub struct TeamOrder {
     pub state: OrderState,
     #[serde(rename = "DeletionMark", default, deserialize_with = "decode::flag")]
     pub deleted: bool,
+}
+
+impl TeamOrder {
+    /// The one status rule, as in list rows (the lines are not read).
+    pub fn status(&self) -> OrderStatus {
+        OrderStatus::decide(self.deleted, &self.state, self.total, OrderLines::Unread)
+    }
 }
 
 /// Valid, not deleted users' refs and names.

@@ -1,5 +1,5 @@
 //! The orders pages' domain types: what 1C's records mean to the portal, in English, with the
-//! status rules of ENTITIES.md §5.2. The same structs are cached, rendered as HTML and answered as
+//! status rules of docs/onec.md §5.2. The same structs are cached, rendered as HTML and answered as
 //! JSON (`serde`), so the three never disagree.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
@@ -10,7 +10,7 @@ use onec_client::model::{
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// The portal's status of an order (ENTITIES.md §5.2).
+/// The portal's status of an order (docs/onec.md §5.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -79,7 +79,7 @@ pub fn onec_status_text(state: &OrderState) -> String {
     }
 }
 
-/// ENTITIES.md §5.2, checked in this order: the deletion mark cancels; `НеСогласован`,
+/// docs/onec.md §5.2, checked in this order: the deletion mark cancels; `НеСогласован`,
 /// `КОбеспечению`, `КОтгрузке` are "created"; anything else (`Закрыт`) is "completed", unless every
 /// line was cancelled (`all_lines_cancelled`), then "cancelled".
 pub fn status_of(deleted: bool, state: &OrderState, all_lines_cancelled: bool) -> Status {

@@ -120,7 +120,7 @@ fn in_range(t: Option<NaiveDateTime>, from: NaiveDate, to: NaiveDate) -> bool {
     t.is_some_and(|t| t.date() >= from && t.date() <= to)
 }
 
-/// §5.2, restated independently: the deletion mark cancels; the three open statuses are
+/// docs/onec.md §5.2, restated independently: the deletion mark cancels; the three open statuses are
 /// "created"; the rest is "completed" unless every line is cancelled.
 fn expected_status(o: &SimOrder) -> &'static str {
     if o.deleted {

@@ -1,4 +1,4 @@
-//! Client orders, their lines and the "Агент Плюс" position/time rows (ENTITIES.md §3.14–3.16).
+//! Client orders, their lines and the "Агент Плюс" position/time rows (docs/onec.md §3.14–3.16).
 
 use std::collections::HashMap;
 
@@ -101,7 +101,7 @@ impl From<String> for DeliveryMethod {
     }
 }
 
-/// The badge of an order (ENTITIES.md §5.2, checked in this order).
+/// The badge of an order (docs/onec.md §5.2, checked in this order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrderBadge {
     /// "Удален"

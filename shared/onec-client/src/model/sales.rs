@@ -1,4 +1,4 @@
-//! Sales (shipment) documents, their lines and client debts (ENTITIES.md §3.17–3.19, §6.2).
+//! Sales (shipment) documents, their lines and client debts (docs/onec.md §3.17–3.19, §6.2).
 
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
@@ -277,7 +277,7 @@ impl OnecClient {
         self.fetch_by_ids(ids, sales_by_ids_query).await
     }
 
-    /// ENTITIES.md §6.2: an agent's indebted sale documents with headers, in three round trips
+    /// docs/onec.md §6.2: an agent's indebted sale documents with headers, in three round trips
     /// whatever the number of documents (the first two concurrent, the details chunked).
     pub async fn agent_debts(&self, agent: Guid) -> Result<Vec<DocumentDebt>, OnecError> {
         let (debts, mine) = futures::try_join!(self.debts(), self.agent_sales_ids(agent))?;

@@ -1,4 +1,4 @@
-//! Document reads scoped to whom the documents belong (ENTITIES.md §6.1, and §8 for clients): an
+//! Document reads scoped to whom the documents belong (docs/onec.md §6.1, and §8 for clients): an
 //! agent's documents (`Менеджер_Key`) or a client's partners' (`Партнер_Key`). The scope is part of
 //! every filter, so asking for another agent's order by id returns no row — the page answers 404 —
 //! and never the order. Also: lines with their unit, the sales made from an order, the debts of a
@@ -25,7 +25,7 @@ const PACKAGE: Name = Name::of("Упаковка");
 /// A product's base unit.
 const UNIT: Name = Name::of("ЕдиницаИзмерения");
 
-/// The Агент Плюс additional properties, by `Description` (ENTITIES.md §3.16).
+/// The Агент Плюс additional properties, by `Description` (docs/onec.md §3.16).
 pub const AGENT_PLUS_LATITUDE: &str = "АгентПлюсДокументШирота";
 pub const AGENT_PLUS_LONGITUDE: &str = "АгентПлюсДокументДолгота";
 pub const AGENT_PLUS_STARTED: &str = "АгентПлюсДокументВремяНачала";

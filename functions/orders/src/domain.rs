@@ -1,5 +1,5 @@
 //! The orders pages' domain types: what 1C's records mean to the portal, in English, with the
-//! status rules of ENTITIES.md §5.2. The same structs are cached, rendered as HTML and answered as
+//! status rules of docs/onec.md §5.2. The same structs are cached, rendered as HTML and answered as
 //! JSON (`serde`), so the three never disagree.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// The portal's status of an order as the pages show and answer it. Decided only by
-/// [`model::OrderStatus::of`], the one rule (ENTITIES.md §5.2); this adds the labels and the wire
+/// [`model::OrderStatus::of`], the one rule (docs/onec.md §5.2); this adds the labels and the wire
 /// form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,4 +1,4 @@
-//! Links that open a document in the 1C client (ENTITIES.md §6.7):
+//! Links that open a document in the 1C client (docs/onec.md §6.7):
 //! `e1c://server/<server>/<base>#e1cib/data/Документ.ЗаказКлиента?ref=<1C id>`, where the 1C id is
 //! the GUID's groups `g4 g5 g3 g2 g1` without dashes.
 

@@ -100,7 +100,7 @@ pub fn document() -> Value {
                     "as_of": date_time(), "age_seconds": {"type": "integer"}
                 }},
                 "Status": {"type": "object", "required": ["status", "onec_status", "deleted"], "properties": {
-                    "status": {"type": "string", "enum": ["created", "cancelled", "completed"], "description": "ENTITIES.md §5.2: deletion mark → cancelled; НеСогласован, КОбеспечению, КОтгрузке → created; Закрыт → completed, or cancelled when every line is cancelled"},
+                    "status": {"type": "string", "enum": ["created", "cancelled", "completed"], "description": "docs/onec.md §5.2: deletion mark → cancelled; НеСогласован, КОбеспечению, КОтгрузке → created; Закрыт → completed, or cancelled when every line is cancelled"},
                     "onec_status": {"type": "string", "description": "1C's status as its users read it (\"К отгрузке\")"},
                     "deleted": {"type": "boolean", "description": "1C's deletion mark"}
                 }},

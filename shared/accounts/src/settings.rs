@@ -1,4 +1,4 @@
-//! Site settings: the 1C GUIDs the portal needs (ENTITIES.md §5.3). Versioned rows in Postgres,
+//! Site settings: the 1C GUIDs the portal needs (docs/onec.md §5.3). Versioned rows in Postgres,
 //! the latest wins; found automatically by name the first time ([`detect`]) and validated
 //! against 1C when an admin saves them ([`validate`]).
 
@@ -161,7 +161,7 @@ impl Choices {
     }
 }
 
-/// Finds every setting by the name rules of ENTITIES.md §3.2–3.5; names what it could not find.
+/// Finds every setting by the name rules of docs/onec.md §3.2–3.5; names what it could not find.
 pub fn detect(choices: &Choices) -> Result<SiteSettings, Vec<&'static str>> {
     let mut missing = Vec::new();
     let mut need = |found: Option<Guid>, what: &'static str| {

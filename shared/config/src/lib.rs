@@ -193,7 +193,7 @@ pub struct Config {
     /// `ONEC_TIMEZONE`: the zone of 1C's naive datetimes (default Asia/Almaty).
     pub onec_timezone: Tz,
     /// `ONEC_E1C_SERVER`, `ONEC_E1C_BASE`: the server and infobase that `e1c://` links open in the
-    /// 1C client (ENTITIES.md §6.7); `None` takes them from `ONEC_URL` (host, first path segment).
+    /// 1C client (docs/onec.md §6.7); `None` takes them from `ONEC_URL` (host, first path segment).
     pub onec_e1c_server: Option<String>,
     pub onec_e1c_base: Option<String>,
     /// `DATABASE_URL` (+ `DATABASE_PASSWORD`); `None` lets the local runner find or start Postgres.

@@ -79,7 +79,7 @@ pub struct ClientConfig {
     pub chunk_concurrency: usize,
     /// Upper bound of an encoded query string when chunking id lists (IIS limit is 2048).
     pub max_query_bytes: usize,
-    /// Send `IBSession: start` and reuse 1C's `ibsession` cookie (PROTOCOL.md §1).
+    /// Send `IBSession: start` and reuse 1C's `ibsession` cookie (docs/onec.md §P1).
     pub session_reuse: bool,
 }
 
@@ -495,7 +495,7 @@ impl OnecClient {
     }
 
     /// Adopts an `ibsession` cookie; a successful answer to a start request without one means the
-    /// publication does not reuse sessions (PROTOCOL.md §1: the client must work without it).
+    /// publication does not reuse sessions (docs/onec.md §P1: the client must work without it).
     fn remember_session(&self, headers: &HeaderMap, success: bool) {
         if !self.inner.cfg.session_reuse {
             return;

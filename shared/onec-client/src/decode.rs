@@ -1,4 +1,4 @@
-//! Decoding 1C's JSON: the envelope and the value conventions of PROTOCOL.md §5 — Int64 as
+//! Decoding 1C's JSON: the envelope and the value conventions of docs/onec.md §P5 — Int64 as
 //! strings, empty-reference and empty-date sentinels, `null` numbers, space-padded strings and
 //! composite `X` + `X_Type` pairs. Used through `#[serde(deserialize_with = "…")]` in `model`.
 
@@ -145,7 +145,7 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(Option::<bool>::deserialize(d)?.unwrap_or(false))
 }
 
-/// The value of a composite-type attribute (`X` + `X_Type`, PROTOCOL.md §4).
+/// The value of a composite-type attribute (`X` + `X_Type`, docs/onec.md §P4).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Composite {
     /// `StandardODATA.Undefined`, or an absent value.

@@ -13,7 +13,7 @@ pub enum OnecError {
     /// No complete answer within the per-request timeout (headers and body).
     #[error("1C did not answer within {0:?}")]
     Timeout(Duration),
-    /// 1C's `odata.error`: `code` is 1C's internal category (PROTOCOL.md §9.2), `message` its text.
+    /// 1C's `odata.error`: `code` is 1C's internal category (docs/onec.md §P9.2), `message` its text.
     #[error("1C error {status} (code {code}): {message}")]
     OData {
         status: u16,

@@ -2,7 +2,7 @@
 //!
 //! The only way text reaches a query is through [`Literal`] rendering, which quotes and escapes
 //! it, so a user string cannot close a literal and add a clause. Precedence follows 1C's table
-//! (PROTOCOL.md §7.1): `not` binds tighter than comparisons, `and` tighter than `or`; the printer
+//! (docs/onec.md §P7.1): `not` binds tighter than comparisons, `and` tighter than `or`; the printer
 //! adds parentheses wherever the tree needs them.
 
 use std::fmt;

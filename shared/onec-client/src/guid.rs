@@ -44,7 +44,7 @@ impl Guid {
     }
 
     /// The id 1C's client uses in `e1cib/data/…?ref=` links: groups `g1-g2-g3-g4-g5` become
-    /// `g4 g5 g3 g2 g1`, 32 hex digits without dashes (ENTITIES.md §6.7).
+    /// `g4 g5 g3 g2 g1`, 32 hex digits without dashes (docs/onec.md §6.7).
     pub fn to_onec_id(&self) -> String {
         let s = self.0.simple().to_string();
         let (g1, g2, g3, g4, g5) = (&s[0..8], &s[8..12], &s[12..16], &s[16..20], &s[20..32]);

@@ -6,7 +6,7 @@
 //! - [`OnecClient`]: pooled HTTP, Basic auth, session reuse, timeouts, read-only retries,
 //!   paging stream, chunked id lists, tracing and per-scope call counting ([`metrics`]).
 //! - [`model`]: the domain records the portal reads and one typed request function per request
-//!   of ENTITIES.md §7/§8. Cyrillic names live only in `model` (and its `names` table).
+//!   of docs/onec.md §7/§8. Cyrillic names live only in `model` (and its `names` table).
 
 pub mod client;
 pub mod decode;

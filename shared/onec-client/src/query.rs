@@ -1,6 +1,6 @@
 //! The typed query builder and its exact wire encoding.
 //!
-//! Wire form (ENTITIES.md §1, the original portal as Node's URL parser sent it):
+//! Wire form (docs/onec.md §1, the original portal as Node's URL parser sent it):
 //! - options always in the order `$format=json&$filter&$select&$expand&$orderby&$top&$skip&$inlinecount`;
 //! - query values percent-encoded as UTF-8, space `%20`, `'` `%27`, never `+`; `$ , / ( ) : *`
 //!   stay literal. Unlike Node we also encode `& = + # % ?` inside values, so a user string can
@@ -9,7 +9,7 @@
 //!   and percent-encodes Cyrillic, spaces and everything else. Inside virtual-table parameters a
 //!   `/` is encoded as `%2F` so a `Condition` path cannot add a path segment.
 //! - `Condition` is a string literal holding a filter, so its inner quotes are doubled
-//!   (`Condition='Склад_Key eq guid''…'''`): the form PROTOCOL.md §12 recommends.
+//!   (`Condition='Склад_Key eq guid''…'''`): the form docs/onec.md §P12 recommends.
 
 use std::fmt::Write as _;
 
@@ -47,7 +47,7 @@ const PATH: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b',')
     .remove(b':');
 
-/// A register's virtual table (PROTOCOL.md §8) with the parameters that function accepts, so an
+/// A register's virtual table (docs/onec.md §P8) with the parameters that function accepts, so an
 /// unsupported parameter (a 501 from 1C) cannot be built.
 #[derive(Clone, Debug, PartialEq)]
 pub enum VirtualTable {
@@ -222,7 +222,7 @@ impl Query {
         self
     }
 
-    /// Sets `$top`. 1C ignores `$top`/`$skip` next to `$inlinecount` (PROTOCOL.md §12), so this
+    /// Sets `$top`. 1C ignores `$top`/`$skip` next to `$inlinecount` (docs/onec.md §P12), so this
     /// drops a requested inline count: the two are never sent together.
     pub fn top(mut self, n: u64) -> Query {
         self.top = Some(n);
@@ -386,7 +386,7 @@ mod tests {
 
     #[test]
     fn spec_wire_example_is_reproduced() {
-        // ENTITIES.md §1: the stock balance request as Node sent it.
+        // docs/onec.md §1: the stock balance request as Node sent it.
         let q = Query::virtual_table(
             Name::of("AccumulationRegister_СвободныеОстатки"),
             VirtualTable::Balance {

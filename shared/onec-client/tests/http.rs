@@ -211,7 +211,7 @@ async fn the_spec_wire_example_reaches_the_server_unchanged() {
         .await
         .unwrap();
     let target = seen.requests.lock().unwrap()[0].1.clone();
-    // ENTITIES.md §1, with the extra reserve columns this client selects.
+    // docs/onec.md §1, with the extra reserve columns this client selects.
     assert_eq!(
         target,
         "/UT/odata/standard.odata/AccumulationRegister_%D0%A1%D0%B2%D0%BE%D0%B1%D0%BE%D0%B4%D0%BD%D1%8B%D0%B5%D0%9E%D1%81%D1%82%D0%B0%D1%82%D0%BA%D0%B8/Balance(Dimensions='%D0%9D%D0%BE%D0%BC%D0%B5%D0%BD%D0%BA%D0%BB%D0%B0%D1%82%D1%83%D1%80%D0%B0,%D0%A1%D0%BA%D0%BB%D0%B0%D0%B4')?$format=json&$filter=%D0%A1%D0%BA%D0%BB%D0%B0%D0%B4_Key%20eq%20guid%273eac8407-623e-11ec-8f2b-54ee75d06a1b%27&$select=%D0%92%D0%9D%D0%B0%D0%BB%D0%B8%D1%87%D0%B8%D0%B8Balance,%D0%92%D0%A0%D0%B5%D0%B7%D0%B5%D1%80%D0%B2%D0%B5%D0%A1%D0%BE%D0%A1%D0%BA%D0%BB%D0%B0%D0%B4%D0%B0Balance,%D0%92%D0%A0%D0%B5%D0%B7%D0%B5%D1%80%D0%B2%D0%B5%D0%9F%D0%BE%D0%B4%D0%97%D0%B0%D0%BA%D0%B0%D0%B7Balance,%D0%9D%D0%BE%D0%BC%D0%B5%D0%BD%D0%BA%D0%BB%D0%B0%D1%82%D1%83%D1%80%D0%B0_Key"

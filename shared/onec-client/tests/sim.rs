@@ -1,4 +1,4 @@
-//! Every request the portal makes (ENTITIES.md §7 and §8), through the client, against the
+//! Every request the portal makes (docs/onec.md §7 and §8), through the client, against the
 //! simulator: each decodes into typed records with plausible content.
 
 mod common;

@@ -24,7 +24,7 @@ const fn g(s: &str) -> Uuid {
     }
 }
 
-// Fixed GUIDs of the real base (ENTITIES.md §5.3).
+// Fixed GUIDs of the real base (docs/onec.md §5.3).
 pub const MAIN_WAREHOUSE: Uuid = g("3eac8407-623e-11ec-8f2b-54ee75d06a1b");
 pub const MAIN_PRICE_KIND: Uuid = g("80c40220-6238-11ec-8f2b-54ee75d06a1b");
 pub const KILOGRAM: Uuid = g("d4a87a49-620c-11ec-8f2a-54ee75d06a1b");

@@ -1,4 +1,4 @@
-//! 1C's error answers: HTTP status, internal code and the Russian message (PROTOCOL.md §9).
+//! 1C's error answers: HTTP status, internal code and the Russian message (docs/onec.md §P9).
 
 use axum::http::StatusCode;
 

@@ -1,4 +1,4 @@
-//! Fault injection: what a real 1C publication does on a bad day (PROTOCOL.md §9.1, §11).
+//! Fault injection: what a real 1C publication does on a bad day (docs/onec.md §P9.1, §P11).
 
 use serde::{Deserialize, Serialize};
 

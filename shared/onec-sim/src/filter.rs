@@ -1,4 +1,4 @@
-//! The simulator's own `$filter` parser (1C dialect, PROTOCOL.md §6–7.1).
+//! The simulator's own `$filter` parser (1C dialect, docs/onec.md §P6–P7.1).
 //!
 //! It is deliberately independent of the portal's query builder, so a bug cannot hide in code both share.
 //! `Expr`'s `Display` prints a canonical, fully parenthesised form that parses back to the same tree.
@@ -18,7 +18,7 @@ pub enum Literal {
     DateTime(NaiveDateTime),
 }
 
-/// Binary operators, weakest first. 1C gives each its own precedence level (PROTOCOL.md §7.1):
+/// Binary operators, weakest first. 1C gives each its own precedence level (docs/onec.md §P7.1):
 /// `or` < `and` < `ne` < `eq` < `le` < `lt` < `ge` < `gt` < `sub` < `add` < `div` < `mul`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinOp {

@@ -27,7 +27,7 @@ pub enum Answer {
 /// Options that change how 1C treats a request; the defaults follow its documentation.
 #[derive(Debug, Clone)]
 pub struct Dialect {
-    /// 1C documents that `$inlinecount` makes it ignore `$top`/`$skip` (PROTOCOL.md §12).
+    /// 1C documents that `$inlinecount` makes it ignore `$top`/`$skip` (docs/onec.md §P12).
     pub inlinecount_ignores_paging: bool,
 }
 
@@ -348,7 +348,7 @@ impl Query<'_> {
     }
 }
 
-/// `$orderby=Ref_Key` sorts by the object's auto-order, not by GUID (PROTOCOL.md §7.4).
+/// `$orderby=Ref_Key` sorts by the object's auto-order, not by GUID (docs/onec.md §P7.4).
 fn auto_order(ty: &EntityType) -> Vec<Expr> {
     let names: &[&str] = if ty.is_document() {
         &["Date", "Number"]

@@ -329,7 +329,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The value of a composite attribute is a string whatever its type (PROTOCOL.md §4).
+    /// The value of a composite attribute is a string whatever its type (docs/onec.md §P4).
     fn composite_value(&mut self, v: &Value) {
         let text = match v {
             Value::Bool(b) => b.to_string(),

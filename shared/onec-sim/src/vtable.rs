@@ -1,5 +1,5 @@
 //! Virtual tables of registers: `Balance`, `Turnovers`, `BalanceAndTurnovers`, `SliceLast`, `SliceFirst`
-//! (PROTOCOL.md §8), computed from the stored records the way 1C's query language defines them.
+//! (docs/onec.md §P8), computed from the stored records the way 1C's query language defines them.
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! 1C's answers to what it refuses (PROTOCOL.md §9.3): status, code and Russian message.
+//! 1C's answers to what it refuses (docs/onec.md §P9.3): status, code and Russian message.
 
 mod common;
 

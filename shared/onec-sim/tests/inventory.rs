@@ -1,4 +1,4 @@
-//! Every request of the original portal (ENTITIES.md §7) and the new portal's (§8), sent as raw,
+//! Every request of the original portal (docs/onec.md §7) and the new portal's (§8), sent as raw,
 //! percent-encoded URLs, with the shapes and values 1C answers.
 
 mod common;
@@ -10,7 +10,7 @@ const USER_SELECT: &str = "$select=Ref_Key,DataVersion,DeletionMark,Description,
 
 #[tokio::test]
 async fn the_wire_form_from_the_spec_is_understood() {
-    // ENTITIES.md §1, byte for byte (warehouse GUID of the real base).
+    // docs/onec.md §1, byte for byte (warehouse GUID of the real base).
     let raw = "AccumulationRegister_%D0%A1%D0%B2%D0%BE%D0%B1%D0%BE%D0%B4%D0%BD%D1%8B%D0%B5%D0%9E%D1%81%D1%82%D0%B0%D1%82%D0%BA%D0%B8/Balance(Dimensions='%D0%9D%D0%BE%D0%BC%D0%B5%D0%BD%D0%BA%D0%BB%D0%B0%D1%82%D1%83%D1%80%D0%B0,%D0%A1%D0%BA%D0%BB%D0%B0%D0%B4')?$format=json&$filter=%D0%A1%D0%BA%D0%BB%D0%B0%D0%B4_Key%20eq%20guid%273eac8407-623e-11ec-8f2b-54ee75d06a1b%27&$select=%D0%92%D0%9D%D0%B0%D0%BB%D0%B8%D1%87%D0%B8%D0%B8Balance,%D0%9D%D0%BE%D0%BC%D0%B5%D0%BD%D0%BA%D0%BB%D0%B0%D1%82%D1%83%D1%80%D0%B0_Key";
     let r = get_raw(shared(), raw).await;
     assert_eq!(r.status, 200, "{}", r.text);

@@ -1,4 +1,4 @@
-//! Catalogs read by the product sync and the site settings (ENTITIES.md §3.4–3.11).
+//! Catalogs read by the product sync and the site settings (docs/onec.md §3.4–3.11).
 
 use base64::Engine as _;
 use rust_decimal::Decimal;
@@ -338,7 +338,7 @@ pub fn price_kinds_query() -> Query {
         .expand([CURRENCY])
 }
 
-/// §8 (history §3.8): the bytes of an attached file.
+/// §3.8: the bytes of an attached file.
 pub fn file_data_query(file: Guid) -> Query {
     Query::set(FILE_DATA)
         .filter(field(FILE).eq(Expr::cast(file, PRODUCT_FILES)))

@@ -1,5 +1,5 @@
 //! Typed domain records for what the portal reads from 1C, and one request function per request
-//! of ENTITIES.md §7 and §8. Features see English names and Rust types only.
+//! of docs/onec.md §7 and §8. Features see English names and Rust types only.
 //!
 //! Each request has a `*_query` builder (pure, tested for its exact wire form) and an `async`
 //! method on [`OnecClient`](crate::OnecClient) that sends it and decodes the rows.
@@ -88,7 +88,7 @@ pub struct Named {
 #[cfg(test)]
 pub(crate) mod wire {
     //! An independent re-implementation of how Node's WHATWG URL parser encoded the original
-    //! portal's requests (ENTITIES.md §1), to state expected wire forms from the spec's decoded text.
+    //! portal's requests (docs/onec.md §1), to state expected wire forms from the spec's decoded text.
 
     fn enc(out: &mut String, c: char, keep: impl Fn(char) -> bool) {
         if c.is_ascii() && keep(c) {

@@ -1,4 +1,4 @@
-//! Client orders, their lines and the "Агент Плюс" position/time rows (ENTITIES.md §3.14–3.16).
+//! Client orders, their lines and the "Агент Плюс" position/time rows (docs/onec.md §3.14–3.16).
 
 use std::collections::HashMap;
 
@@ -100,7 +100,7 @@ impl From<String> for DeliveryMethod {
 }
 
 /// The portal's status of an order: the one rule lists, order pages and every later feature use
-/// (ENTITIES.md §5.2), decided by [`OrderStatus::of`].
+/// (docs/onec.md §5.2), decided by [`OrderStatus::of`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OrderStatus {
     /// Taken and not yet closed.
@@ -135,7 +135,7 @@ impl OrderLines {
 }
 
 impl OrderStatus {
-    /// The status rule (ENTITIES.md §5.2), checked in this order:
+    /// The status rule (docs/onec.md §5.2), checked in this order:
     /// 1. the deletion mark cancels, whatever 1C's status;
     /// 2. `НеСогласован`, `КОбеспечению`, `КОтгрузке` are "created";
     /// 3. anything else (`Закрыт`, an empty or unknown status) is "completed" — unless every line

@@ -1,4 +1,4 @@
-//! Partners (clients) with contacts and coordinates (ENTITIES.md §8, inferred source).
+//! Partners (clients) with contacts and coordinates (docs/onec.md §8, inferred source).
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;

@@ -1,4 +1,4 @@
-//! Current prices (a `SliceLast`) and free stock (a `Balance`) — ENTITIES.md §3.12, §3.13.
+//! Current prices (a `SliceLast`) and free stock (a `Balance`) — docs/onec.md §3.12, §3.13.
 
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;

@@ -1,4 +1,4 @@
-//! Sales turnovers for the three sales reports (ENTITIES.md §3.20, §6.3).
+//! Sales turnovers for the three sales reports (docs/onec.md §3.20, §6.3).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -1,4 +1,4 @@
-//! Sales (shipment) documents and the settlements balance rows of their debts (ENTITIES.md
+//! Sales (shipment) documents and the settlements balance rows of their debts (docs/onec.md
 //! §3.17–3.19). The reads are in [`scoped`](super::scoped).
 
 use chrono::NaiveDateTime;

@@ -1,5 +1,5 @@
 //! The one way the portal reads documents (orders and sales) from 1C: scoped to whom they belong
-//! (ENTITIES.md §6.1, and §8 for clients).
+//! (docs/onec.md §6.1, and §8 for clients).
 //!
 //! - Headers take an [`Owner`] — an agent's documents (`Менеджер_Key`) or a client's partners'
 //!   (`Партнер_Key`) — into every filter, so asking for another agent's order by id returns no
@@ -34,7 +34,7 @@ const PACKAGE: Name = Name::of("Упаковка");
 /// A product's base unit.
 const UNIT: Name = Name::of("ЕдиницаИзмерения");
 
-/// The Агент Плюс additional properties, by `Description` (ENTITIES.md §3.16).
+/// The Агент Плюс additional properties, by `Description` (docs/onec.md §3.16).
 pub const AGENT_PLUS_LATITUDE: &str = "АгентПлюсДокументШирота";
 pub const AGENT_PLUS_LONGITUDE: &str = "АгентПлюсДокументДолгота";
 pub const AGENT_PLUS_STARTED: &str = "АгентПлюсДокументВремяНачала";

@@ -1,4 +1,4 @@
-//! Upcoming deliveries: supplier orders and their lines (ENTITIES.md §8, inferred source — names
+//! Upcoming deliveries: supplier orders and their lines (docs/onec.md §8, inferred source — names
 //! follow UT 11). Open quantities come from the lines; the simulated base has no
 //! `AccumulationRegister_ЗаказыПоставщикам`, so the client does not read it.
 

@@ -1,5 +1,5 @@
 //! 1C users (agents, supervisors, admins) with their additional attributes; the attribute
-//! definitions and list values behind the portal's site settings (ENTITIES.md §3.1–3.3).
+//! definitions and list values behind the portal's site settings (docs/onec.md §3.1–3.3).
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -99,7 +99,7 @@ impl OneCUser {
             .map(|a| &a.value)
     }
 
-    /// The first phone of the linked individual, normalised to `+7…` (ENTITIES.md §3.1).
+    /// The first phone of the linked individual, normalised to `+7…` (docs/onec.md §3.1).
     pub fn phone(&self) -> Option<String> {
         let c = self
             .person

@@ -5,6 +5,7 @@
 //! method on [`OnecClient`](crate::OnecClient) that sends it and decodes the rows.
 
 pub mod catalogs;
+pub mod debts;
 pub mod names;
 pub mod orders;
 pub mod partners;
@@ -25,6 +26,7 @@ use crate::guid::Guid;
 use crate::name::{Name, Path};
 
 pub use catalogs::*;
+pub use debts::*;
 pub use orders::*;
 pub use partners::*;
 pub use prices::*;

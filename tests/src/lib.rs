@@ -20,7 +20,10 @@ use skazka_config::{Config, Secret};
 use skazka_store::tokio_postgres::{self, NoTls};
 use tower::ServiceExt;
 
+pub mod jar;
+
 pub use axum::http::{HeaderMap, StatusCode};
+pub use jar::{Browser, csrf_of};
 
 /// The admin connection used to create and drop test databases.
 pub fn admin_config() -> tokio_postgres::Config {

@@ -20,6 +20,7 @@ use skazka_config::{Config, Secret};
 use skazka_store::tokio_postgres::{self, NoTls};
 use tower::ServiceExt;
 
+pub mod chromium;
 pub mod jar;
 
 pub use axum::http::{HeaderMap, StatusCode};
@@ -129,13 +130,18 @@ pub async fn app() -> TestApp {
 /// Fresh state, configured by `vars` (as environment variables would, e.g. `REDIS_URL`).
 /// Migrations are applied.
 pub async fn app_with(vars: &[(&str, &str)]) -> TestApp {
+    app_with_sim(vars, SimConfig::default()).await
+}
+
+/// [`app_with`], against a simulator made from `sim` (e.g. the `large` scale).
+pub async fn app_with_sim(vars: &[(&str, &str)], sim: SimConfig) -> TestApp {
     let vars: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration");
     let db = TestDb::create().await;
-    let sim = simulator().await;
+    let sim = Simulator::spawn(sim).await.expect("simulator starts");
     let postgres = PostgresTarget {
         config: db.config.clone(),
         origin: "test database",

@@ -9,8 +9,8 @@ use skazka_accounts::sessions::Kind;
 use skazka_accounts::{password, phone, store};
 use skazka_app::AppState;
 use skazka_session::{
-    ACCESS_COOKIE, CSRF_FIELD, Impersonator, REFRESH_COOKIE, Session, chrome, cookie, safe_next,
-    set_cookie,
+    ACCESS_COOKIE, COOKIE_LOST_REASON, CSRF_FIELD, Impersonator, REFRESH_COOKIE, Session, chrome,
+    cookie, mark_refreshed, safe_next, set_cookie,
 };
 use skazka_web::{AppError, page_with};
 
@@ -99,6 +99,9 @@ fn html_response(status: StatusCode, markup: Markup, set: Option<HeaderValue>) -
 pub struct NextQuery {
     #[serde(default)]
     next: Option<String>,
+    /// Why the person was sent to sign in (`cookie`: the session cookie did not come back).
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 struct LoginView<'a> {
@@ -152,6 +155,11 @@ pub async fn login_form(
     let (csrf, set) = form_token(&state, &headers);
     let next = safe_next(query.next.as_deref().unwrap_or("")).to_owned();
     let next = if next == "/" { String::new() } else { next };
+    let error = (query.reason.as_deref() == Some(COOKIE_LOST_REASON)).then(|| {
+        "Сессия не сохранилась: браузер не вернул cookie входа. Включите cookies для этого \
+         сайта и войдите снова."
+            .to_owned()
+    });
     html_response(
         StatusCode::OK,
         login_page(
@@ -159,7 +167,7 @@ pub async fn login_form(
             LoginView {
                 phone: "",
                 next: &next,
-                error: None,
+                error,
                 notice: None,
             },
         ),
@@ -530,7 +538,12 @@ pub async fn browser_refresh(
         return Ok(see_other(&login, &cleared_cookies()));
     };
     match signin::refresh(&state, token).await {
-        Ok(started) => Ok(see_other(&next, &session_cookies(&state, &started))),
+        // Marked: if the access cookie does not come back (too large, cookies disabled), the
+        // session extractor sends the browser to the sign-in page rather than here again.
+        Ok(started) => Ok(see_other(
+            &mark_refreshed(&next),
+            &session_cookies(&state, &started),
+        )),
         Err(RefreshRefusal::Failed(e)) => Err(e),
         Err(refusal) => {
             tracing::info!(?refusal, "browser refresh refused");

@@ -26,25 +26,24 @@ fn guid(u: Uuid) -> Guid {
     Guid::parse(&u.to_string()).unwrap()
 }
 
-fn person(role: Role, onec_ref: Option<Uuid>, team: &[Uuid], partners: &[Uuid]) -> Identity {
+fn person(role: Role, onec_ref: Option<Uuid>, partners: &[Uuid]) -> Identity {
     Identity {
         user_id: Uuid::new_v4(),
         session_id: Uuid::new_v4(),
         role,
         name: format!("Тест {role}"),
         onec_ref: onec_ref.map(guid),
-        team: team.iter().copied().map(guid).collect(),
         partners: partners.iter().copied().map(guid).collect(),
         impersonator: None,
     }
 }
 
 fn agent() -> Identity {
-    person(Role::Agent, Some(demo::DEMO_AGENT), &[], &[])
+    person(Role::Agent, Some(demo::DEMO_AGENT), &[])
 }
 
 fn client() -> Identity {
-    person(Role::Client, None, &[], &[demo::DEMO_CLIENT_PARTNER])
+    person(Role::Client, None, &[demo::DEMO_CLIENT_PARTNER])
 }
 
 async fn get_as(app: &TestApp, who: &Identity, path: &str, accept: Option<&str>) -> Reply {
@@ -615,12 +614,21 @@ async fn supervisors_pick_agents_of_their_team_only() {
     let app = skazka_testkit::app().await;
     let sim = app.sim.sim().clone();
     let other = sim.demo().other_agents[0];
-    let supervisor = person(
-        Role::Supervisor,
-        Some(demo::DEMO_SUPERVISOR),
-        &[demo::DEMO_AGENT],
-        &[],
-    );
+    // The team is looked up per request: the synced demo supervisor, narrowed to the demo agent.
+    skazka_local::demo_accounts(&app.state)
+        .await
+        .expect("demo accounts");
+    skazka_accounts::store::set_team(
+        app.state.db(),
+        demo::DEMO_SUPERVISOR,
+        Some(&[demo::DEMO_AGENT]),
+    )
+    .await
+    .expect("team");
+    let supervisor = Identity {
+        user_id: demo::DEMO_SUPERVISOR,
+        ..person(Role::Supervisor, Some(demo::DEMO_SUPERVISOR), &[])
+    };
     let to = sim.as_of();
     let from = to - Days::new(3);
 
@@ -688,7 +696,7 @@ async fn supervisors_pick_agents_of_their_team_only() {
     assert_eq!(r.status, 404);
 
     // An admin picks any agent.
-    let admin = person(Role::Admin, Some(demo::DEMO_ADMIN), &[], &[]);
+    let admin = person(Role::Admin, Some(demo::DEMO_ADMIN), &[]);
     let theirs = json_as(
         &app,
         &admin,

@@ -18,7 +18,7 @@ pub mod store;
 pub mod sync;
 
 pub use settings::SiteSettings;
-pub use store::Account;
+pub use store::{Account, PgTeams};
 pub use sync::SyncReport;
 
 /// An account-store failure.

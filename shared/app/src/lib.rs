@@ -131,7 +131,8 @@ impl AppState {
             .build()?;
         let onec_client = OnecClient::with_http(http.clone(), onec_config)?;
         let cache = CacheHandle::new(cache_backend);
-        let sessions = skazka_session::Verifier::new(&config.session, cache.clone());
+        let sessions = skazka_session::Verifier::new(&config.session, cache.clone())
+            .with_teams(Arc::new(skazka_accounts::PgTeams::new(db.clone())));
         let state = AppState {
             inner: Arc::new(Inner {
                 config,

@@ -67,10 +67,14 @@ impl Session {
         }
     }
 
-    /// The scope, with a supervisor's `picked` agent checked against the team (`403` if not in
-    /// it). `picked` is ignored for other roles. An agent without a 1C ref (cannot happen for a
-    /// synced account) is refused.
-    pub fn scope(&self, picked: Option<Guid>) -> Result<Scope, AppError> {
+    /// The scope, with a supervisor's `picked` agent checked against the team, looked up per
+    /// request (`403` if not in it). `picked` is ignored for other roles. An agent without a 1C
+    /// ref (cannot happen for a synced account) is refused.
+    pub async fn scope(
+        &self,
+        verifier: &Verifier,
+        picked: Option<Guid>,
+    ) -> Result<Scope, AppError> {
         let id = &self.identity;
         match id.role {
             Role::Admin => Ok(Scope::Admin),
@@ -78,13 +82,13 @@ impl Session {
                 .onec_ref
                 .map(|agent| Scope::Agent { agent })
                 .ok_or(AppError::Forbidden),
-            Role::Supervisor => match picked {
-                Some(agent) if !id.team.contains(&agent) => Err(AppError::Forbidden),
-                picked => Ok(Scope::Supervisor {
-                    team: id.team.clone(),
-                    picked,
-                }),
-            },
+            Role::Supervisor => {
+                let team = verifier.team_of(id.user_id).await?;
+                match picked {
+                    Some(agent) if !team.contains(&agent) => Err(AppError::Forbidden),
+                    picked => Ok(Scope::Supervisor { team, picked }),
+                }
+            }
             Role::Client if id.partners.is_empty() => Err(AppError::Forbidden),
             Role::Client => Ok(Scope::Client {
                 partners: id.partners.clone(),
@@ -141,6 +145,36 @@ fn encode_component(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
+/// The query parameter the refresh route adds to `next`. A request that comes back with it and
+/// still carries no session lost the cookie just set (too large, or cookies disabled): it goes
+/// to the sign-in page with a message instead of round the refresh again.
+pub const REFRESHED_PARAM: &str = "refreshed";
+
+/// The sign-in page's `reason` when the session cookie did not come back after a refresh.
+pub const COOKIE_LOST_REASON: &str = "cookie";
+
+/// `next` (a path and query on this site) marked as the refresh route's redirect.
+pub fn mark_refreshed(next: &str) -> String {
+    let separator = if next.contains('?') { '&' } else { '?' };
+    format!("{next}{separator}{REFRESHED_PARAM}=1")
+}
+
+/// `path_and_query` without the refresh marker, when it has one.
+fn strip_refreshed(path_and_query: &str) -> Option<String> {
+    let (path, query) = path_and_query.split_once('?')?;
+    let marker = format!("{REFRESHED_PARAM}=1");
+    let pairs: Vec<&str> = query.split('&').collect();
+    if !pairs.contains(&marker.as_str()) {
+        return None;
+    }
+    let rest: Vec<&str> = pairs.into_iter().filter(|p| *p != marker).collect();
+    Some(if rest.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", rest.join("&"))
+    })
+}
+
 /// Why [`Session`] refused a request: an HTML request is redirected to `/login?next=…` (or
 /// through the refresh route), a JSON request gets `401` with `WWW-Authenticate: Bearer`, a
 /// failed revocation check `503`.
@@ -152,6 +186,8 @@ pub struct SessionRejection {
     next: String,
     /// A GET with a refresh cookie: go through the refresh route first.
     can_refresh: bool,
+    /// Back from the refresh route without a session: the cookie did not come back.
+    cookie_lost: bool,
 }
 
 impl SessionRejection {
@@ -168,7 +204,9 @@ impl IntoResponse for SessionRejection {
         match self.format {
             Format::Html => {
                 let next = encode_component(&self.next);
-                let target = if self.can_refresh {
+                let target = if self.cookie_lost {
+                    format!("{LOGIN_PATH}?next={next}&reason={COOKIE_LOST_REASON}")
+                } else if self.can_refresh {
                     format!("{REFRESH_PATH}?next={next}")
                 } else {
                     format!("{LOGIN_PATH}?next={next}")
@@ -192,14 +230,19 @@ async fn extract(parts: &Parts, verifier: &Verifier) -> Result<Session, SessionR
         Some((token, via)) => verifier.check(token, via).await,
     };
     result.map_err(|error| {
-        let next = parts
+        let requested = parts
             .uri
             .path_and_query()
             .map(|pq| pq.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
+        let unmarked = strip_refreshed(&requested);
+        let cookie_lost = unmarked.is_some() && matches!(error, VerifyError::Missing);
+        let next = unmarked.unwrap_or(requested);
         SessionRejection {
+            cookie_lost,
             can_refresh: parts.method == Method::GET
                 && cookie(&parts.headers, REFRESH_COOKIE).is_some()
+                && !cookie_lost
                 && !matches!(error, VerifyError::Unavailable(_)),
             error,
             format: Format::from_headers(&parts.headers),
@@ -277,6 +320,9 @@ where
             .await
             .map_err(IntoResponse::into_response)?;
         let picked = picked_agent(parts).map_err(IntoResponse::into_response)?;
-        session.scope(picked).map_err(IntoResponse::into_response)
+        session
+            .scope(&Verifier::from_ref(state), picked)
+            .await
+            .map_err(IntoResponse::into_response)
     }
 }

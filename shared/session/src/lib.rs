@@ -3,8 +3,8 @@
 //! - A signed-in person holds a short-lived **access token** (HS256 JWT, `kid` header naming the
 //!   key so keys can rotate; keys from `SESSION_KEYS`) in the `skazka_session` cookie
 //!   (`HttpOnly; Secure; SameSite=Lax`) or in `Authorization: Bearer …` (the phone app). Its claims
-//!   carry everything a page needs to scope 1C data: role, the 1C user ref, a supervisor's team, a
-//!   client's partners. The auth function issues it ([`Verifier::issue`]) and rotates the refresh
+//!   carry who the person is: role, the 1C user ref, a client's partners. A supervisor's team is
+//!   looked up per request ([`teams`]), so the token stays small whatever the team. The auth function issues it ([`Verifier::issue`]) and rotates the refresh
 //!   token stored in Postgres; this crate only verifies ([`tokens`]).
 //! - Revocation reaches every function at once: sign-out and "sign out everywhere" write markers
 //!   into the shared cache ([`Verifier::revoke_session`], [`Verifier::revoke_user`]), checked on
@@ -14,7 +14,9 @@
 //! For handlers ([`extractors`]):
 //! - [`Session`] is an extractor: a signed-in person, or the request is refused — an HTML request
 //!   is redirected to `/login?next=…` (or, when a refresh cookie is present on a GET, through
-//!   `/api/v1/auth/refresh?next=…`, which rotates the tokens and comes back), a JSON request gets
+//!   `/api/v1/auth/refresh?next=…`, which rotates the tokens and comes back, marked: a marked
+//!   request still without a session lost its cookie and goes to `/login` with a message, never
+//!   round again), a JSON request gets
 //!   `401` with `WWW-Authenticate: Bearer`. `Option<Session>` never refuses (public pages).
 //! - [`Scope`] is an extractor: what the person may see (`Scope::Agent { agent }`,
 //!   `Scope::Supervisor { team, picked }`, `Scope::Client { partners }`, `Scope::Admin`). A
@@ -27,18 +29,23 @@
 //! - [`chrome`] gives the shared layout what it shows about the viewer; the navigation itself
 //!   lives with the layout (`skazka_web::layout`).
 //!
-//! State: the router's state must give a [`Verifier`] (`impl FromRef<S> for Verifier`); the
-//! portal's `AppState` does.
+//! State: the router's state must give a [`Verifier`] (`impl FromRef<S> for Verifier`), built
+//! [`Verifier::with_teams`] where supervisors open pages; the portal's `AppState` does.
 
 pub mod cookies;
 pub mod extractors;
 pub mod revocation;
+pub mod teams;
 pub mod tokens;
 
 pub use cookies::{ACCESS_COOKIE, REFRESH_COOKIE, cookie, random_token, set_cookie, token_of};
-pub use extractors::{Scope, Session, SessionRejection, Via, safe_next};
+pub use extractors::{
+    COOKIE_LOST_REASON, REFRESHED_PARAM, Scope, Session, SessionRejection, Via, mark_refreshed,
+    safe_next,
+};
 pub use onec_client::Guid;
 pub use skazka_web::{CSRF_FIELD, Role};
+pub use teams::{TEAM_POLICY, TeamError, TeamSource};
 pub use tokens::{Identity, Impersonator, Issued, Verifier, VerifyError};
 
 /// The sign-in page.

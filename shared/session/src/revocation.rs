@@ -8,6 +8,7 @@ use skazka_cache::Entry;
 use skazka_web::AppError;
 use uuid::Uuid;
 
+use crate::teams::team_key;
 use crate::tokens::{Claims, Verifier, VerifyError};
 
 fn revoked_session_key(session_id: Uuid) -> String {
@@ -55,7 +56,8 @@ impl Verifier {
     }
 
     /// Revokes every access token of a person issued until now (sign out everywhere, a role or
-    /// team change, deactivation). Tokens issued afterwards are accepted.
+    /// team change, deactivation), and forgets their team if they are a supervisor. Tokens
+    /// issued afterwards are accepted.
     pub async fn revoke_user(&self, user_id: Uuid) -> Result<(), AppError> {
         // A token issued in this very millisecond is revoked too.
         self.cache
@@ -67,6 +69,11 @@ impl Verifier {
             )
             .await
             .map_err(|e| AppError::Unavailable(format!("writing a revocation: {e}")))?;
+        self.cache
+            .backend()
+            .delete(&team_key(user_id))
+            .await
+            .map_err(|e| AppError::Unavailable(format!("forgetting a team: {e}")))?;
         // Make the next issued token's millisecond strictly later than the marker's.
         tokio::time::sleep(Duration::from_millis(2)).await;
         Ok(())

@@ -13,6 +13,7 @@ use skazka_web::{AppError, Role};
 use uuid::Uuid;
 
 use crate::extractors::{Session, Via};
+use crate::teams::TeamSource;
 use crate::{Guid, ISSUER};
 
 /// The admin acting as someone else (support), shown as a banner while active.
@@ -34,15 +35,14 @@ pub struct Identity {
     pub name: String,
     /// The person's 1C user (`Catalog_Пользователи` ref): the `Менеджер_Key` of an agent's data.
     pub onec_ref: Option<Guid>,
-    /// A supervisor's agents (their 1C refs).
-    pub team: Vec<Guid>,
     /// A client's partners (`Catalog_Партнеры` refs).
     pub partners: Vec<Guid>,
     /// Set while an admin impersonates this person.
     pub impersonator: Option<Impersonator>,
 }
 
-/// The access token's claims.
+/// The access token's claims: who the person is, never what they see that can grow (a
+/// supervisor's team is looked up per request, see [`crate::teams`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Claims {
     iss: String,
@@ -56,8 +56,6 @@ pub(crate) struct Claims {
     name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     onec: Option<Guid>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    team: Vec<Guid>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     partners: Vec<Guid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,11 +87,12 @@ pub struct Issued {
 }
 
 /// Verifies (and, for the auth function, issues) access tokens; checks and writes revocation
-/// markers in the shared cache. Cheap to clone.
+/// markers in the shared cache; looks up supervisors' teams. Cheap to clone.
 #[derive(Clone)]
 pub struct Verifier {
     inner: Arc<Keys>,
     pub(crate) cache: CacheHandle,
+    pub(crate) teams: Option<Arc<dyn TeamSource>>,
 }
 
 struct Keys {
@@ -143,7 +142,14 @@ impl Verifier {
                 settings: settings.clone(),
             }),
             cache,
+            teams: None,
         }
+    }
+
+    /// This verifier, looking supervisors' teams up in `source` (through the shared cache).
+    pub fn with_teams(mut self, source: Arc<dyn TeamSource>) -> Self {
+        self.teams = Some(source);
+        self
     }
 
     /// Lifetimes (access token, idle, absolute).
@@ -165,7 +171,6 @@ impl Verifier {
             role: identity.role,
             name: identity.name.clone(),
             onec: identity.onec_ref,
-            team: identity.team.clone(),
             partners: identity.partners.clone(),
             imp: identity.impersonator.clone(),
         };
@@ -217,7 +222,6 @@ impl Verifier {
                 role: claims.role,
                 name: claims.name,
                 onec_ref: claims.onec,
-                team: claims.team,
                 partners: claims.partners,
                 impersonator: claims.imp,
             },

@@ -14,7 +14,7 @@ use skazka_session::{
 };
 use skazka_web::{AppError, page_with};
 
-use crate::signin::{self, RefreshRefusal, Refusal, Started, internal};
+use crate::signin::{self, RefreshRefusal, Refusal, Started};
 
 /// The anonymous forms' CSRF cookie (double submit: the form carries a MAC of it).
 pub const FORM_COOKIE: &str = "skazka_form";
@@ -298,11 +298,8 @@ pub async fn register(
             None,
         ));
     }
-    let phone = phone::normalize(&form.phone).map_err(internal)?;
-    match store::create_client(state.db(), &phone, form.name.trim(), &form.password, false)
-        .await
-        .map_err(internal)?
-    {
+    let phone = phone::normalize(&form.phone)?;
+    match store::create_client(state.db(), &phone, form.name.trim(), &form.password, false).await? {
         Ok(account) => {
             tracing::info!(account = %account.id, "client registered, awaiting approval");
         }
@@ -370,9 +367,8 @@ pub async fn logout(
             Some(session.user_id()),
             serde_json::json!({}),
         )
-        .await
-        .map_err(internal)?;
-        if let Some(admin) = store::get(state.db(), *id).await.map_err(internal)?
+        .await?;
+        if let Some(admin) = store::get(state.db(), *id).await?
             && admin.active
             && admin.role == skazka_session::Role::Admin
         {
@@ -446,8 +442,7 @@ async fn own_account(
     session: &Session,
 ) -> Result<skazka_accounts::Account, AppError> {
     store::get(state.db(), session.user_id())
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::Unauthorized)
 }
 
@@ -495,9 +490,7 @@ pub async fn profile_post(
             Ok(see_other("/login", &cleared_cookies()))
         }
         "password" => {
-            let hash = store::password_hash(state.db(), account.id)
-                .await
-                .map_err(internal)?;
+            let hash = store::password_hash(state.db(), account.id).await?;
             let problem = if !password::verify(&form.current, hash.as_deref()).await {
                 Some("Текущий пароль указан неверно.".to_owned())
             } else if form.new != form.repeat {
@@ -512,9 +505,7 @@ pub async fn profile_post(
                     None,
                 ));
             }
-            store::set_password(state.db(), account.id, &form.new)
-                .await
-                .map_err(internal)?;
+            store::set_password(state.db(), account.id, &form.new).await?;
             tracing::info!(account = %account.id, "password changed by its owner");
             Ok(see_other("/profile?done=password", &[]))
         }

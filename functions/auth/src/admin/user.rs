@@ -35,8 +35,8 @@ async fn account_or_404(state: &AppState, id: Uuid) -> Result<Account, AppError>
 struct Detail {
     account: Account,
     partners: Vec<(Guid, String)>,
-    /// A supervisor's team (ids) and every agent to choose from.
-    team: Vec<Uuid>,
+    /// A supervisor's team (account ids) and every agent to choose from.
+    team_ids: Vec<Uuid>,
     agents: Vec<Account>,
     /// 1C partners found by the admin's search (a client's page).
     found: Vec<Partner>,
@@ -54,7 +54,7 @@ pub async fn show(
     admin(&session)?;
     let account = account_or_404(&state, id).await?;
     let partners = store::partners(state.db(), id).await?;
-    let (team, agents) = if account.role == Role::Supervisor {
+    let (team_ids, agents) = if account.role == Role::Supervisor {
         let team = store::team(state.db(), &account).await?;
         let agents = store::list(state.db(), None, Some(Role::Agent)).await?;
         (team.iter().map(|a| a.id).collect(), agents)
@@ -69,7 +69,7 @@ pub async fn show(
     };
     let detail = Detail {
         partners,
-        team,
+        team_ids,
         agents,
         found,
         partner_q: query.partner_q.clone().unwrap_or_default(),
@@ -78,7 +78,7 @@ pub async fn show(
     };
     Ok(render(
         &session,
-        &detail.account.name.clone(),
+        &detail.account.name,
         detail_page(&session, &detail),
     ))
 }
@@ -117,13 +117,12 @@ fn detail_page(session: &Session, detail: &Detail) -> Markup {
     let Detail {
         account,
         partners,
-        team,
+        team_ids,
         agents,
         found,
         partner_q,
         done,
     } = detail;
-    let team_ids = team;
     let path = format!("/admin/users/{}", account.id);
     html! {
         p { a href="/admin/users" { "← Пользователи" } }

@@ -20,7 +20,11 @@ use skazka_config::{Config, Secret};
 use skazka_store::tokio_postgres::{self, NoTls};
 use tower::ServiceExt;
 
+pub mod chromium;
+pub mod jar;
+
 pub use axum::http::{HeaderMap, StatusCode};
+pub use jar::{Browser, csrf_of};
 
 /// The admin connection used to create and drop test databases.
 pub fn admin_config() -> tokio_postgres::Config {
@@ -129,16 +133,25 @@ pub async fn app_with(vars: &[(&str, &str)]) -> TestApp {
     app_using(Uses::ALL, vars).await
 }
 
+/// [`app_with`], against a simulator made from `sim` (e.g. the `large` scale).
+pub async fn app_with_sim(vars: &[(&str, &str)], sim: SimConfig) -> TestApp {
+    app_built(Uses::ALL, vars, sim).await
+}
+
 /// Fresh state with only the backends a function `uses` (as its Lambda cold start builds it),
 /// configured by `vars`. Migrations are applied to the test database whether or not it is used.
 pub async fn app_using(uses: Uses, vars: &[(&str, &str)]) -> TestApp {
+    app_built(uses, vars, SimConfig::default()).await
+}
+
+async fn app_built(uses: Uses, vars: &[(&str, &str)], sim: SimConfig) -> TestApp {
     let vars: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration");
     let db = TestDb::create().await;
-    let sim = simulator().await;
+    let sim = Simulator::spawn(sim).await.expect("simulator starts");
     let postgres = PostgresTarget {
         config: db.config.clone(),
         origin: "test database",

@@ -233,7 +233,7 @@ impl OnecClient {
                 ..p
             }))
             .collect();
-        all.sort_by(|a, b| b.date.cmp(&a.date));
+        all.sort_by_key(|p| std::cmp::Reverse(p.date));
         Ok(all)
     }
 }

@@ -1,0 +1,202 @@
+//! The debts service: 1C → open documents, through the shared read path (`skazka_reads`: cache,
+//! time budget, breaker, kept data with its age).
+//!
+//! Scope is in the 1C query (docs/onec.md §6.1, §6.2): the settlements register has no agent
+//! dimension, so the viewer's posted sale documents are read first (`Менеджер_Key` of the agent or
+//! the team's agents, or `Партнер_Key` of a client's partners), then the balances of exactly those
+//! ids. Two rounds per page whatever the number of documents (each round chunked and concurrent).
+//! The company's register is never read whole.
+
+use chrono::{Days, NaiveDate};
+use onec_client::model::{BaseTz, DebtSale, Payment, PaymentKind, short_number};
+use onec_client::{Guid, OnecClient};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use skazka_reads::{LIVE, Policy, ReadError, Reader, Served};
+use skazka_viewer::Viewer;
+
+/// Cache keys start with this; bump it when a cached type changes shape.
+const KEY: &str = "debts:v1";
+
+/// Debts change when a payment is posted: a page is at most this policy's `ttl` (a minute, well
+/// inside the five minutes promised) behind 1C, and kept a week for when 1C fails.
+pub const FRESHNESS: Policy = LIVE;
+
+/// How far back a client's payment history goes.
+pub const PAYMENT_DAYS: u64 = 90;
+
+/// A partner or a counterparty: its ref and name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub id: Guid,
+    pub name: String,
+}
+
+/// A sale document with open debt, as read from 1C (the day's ageing is computed per request).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenDoc {
+    pub id: Guid,
+    /// As shown (§9 quirk 7) and as 1C has it.
+    pub number: String,
+    pub number_1c: String,
+    pub date: Option<NaiveDate>,
+    pub amount: Decimal,
+    /// Positive: what is still owed.
+    pub debt: Decimal,
+    pub due: Option<NaiveDate>,
+    pub agent: Option<Guid>,
+    pub partner: Party,
+    pub counterparty: Option<Party>,
+}
+
+/// A viewer's open documents and every partner of the viewer's sale documents (so that a client
+/// page can tell "in scope, nothing owed" from "not the viewer's").
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpenDebts {
+    pub docs: Vec<OpenDoc>,
+    pub partners: Vec<Party>,
+}
+
+/// The cache key of a viewer's open debts.
+pub fn open_key(viewer: &Viewer) -> String {
+    format!("{KEY}:open:{}", viewer.cache_key())
+}
+
+/// Reads the debts pages' data. Cheap to clone.
+#[derive(Clone)]
+pub struct DebtsService {
+    onec: OnecClient,
+    reader: Reader,
+}
+
+impl DebtsService {
+    pub fn new(onec: OnecClient, reader: Reader) -> Self {
+        DebtsService { onec, reader }
+    }
+
+    pub fn tz(&self) -> BaseTz {
+        self.reader.tz()
+    }
+
+    pub fn reader(&self) -> &Reader {
+        &self.reader
+    }
+
+    pub fn onec(&self) -> &OnecClient {
+        &self.onec
+    }
+
+    /// The viewer's open documents: one agent's, a client's partners', or a team's.
+    pub async fn open(&self, viewer: &Viewer) -> Result<Served<OpenDebts>, ReadError> {
+        self.reader
+            .read(&open_key(viewer), FRESHNESS, || async {
+                let sales = match (viewer.owner(), viewer) {
+                    (Some(owner), _) => self.onec.owned_debt_sales(&owner).await?,
+                    (None, Viewer::Team { team }) => {
+                        self.onec.team_debt_sales(team.agents()).await?
+                    }
+                    (None, _) => return Err(ReadError::NotFound),
+                };
+                self.with_balances(sales).await
+            })
+            .await
+    }
+
+    async fn with_balances(&self, sales: Vec<DebtSale>) -> Result<OpenDebts, ReadError> {
+        let ids: Vec<Guid> = sales.iter().map(|s| s.id).collect();
+        let balances = if ids.is_empty() {
+            Default::default()
+        } else {
+            self.onec.sales_debts(&ids).await?
+        };
+        let mut partners: Vec<Party> = sales.iter().filter_map(partner).collect();
+        partners.sort_by_key(|p| p.id);
+        partners.dedup_by_key(|p| p.id);
+        let docs = sales
+            .iter()
+            .filter_map(|s| {
+                let debt = balances.get(&s.id).copied().unwrap_or_default();
+                // A negative balance is an overpayment, not a debt (§6.2).
+                (debt > Decimal::ZERO).then(|| open_doc(s, debt))?
+            })
+            .collect();
+        Ok(OpenDebts { docs, partners })
+    }
+
+    /// A partner's payments of the last [`PAYMENT_DAYS`] days. The caller proves the partner is
+    /// the viewer's first (it is among [`OpenDebts::partners`]).
+    pub async fn payments(
+        &self,
+        viewer: &Viewer,
+        partner: Guid,
+    ) -> Result<Served<Vec<PaymentRow>>, ReadError> {
+        let since = self.tz().today() - Days::new(PAYMENT_DAYS);
+        let key = format!("{KEY}:payments:{}:{partner}:{since}", viewer.cache_key());
+        self.reader
+            .read(&key, FRESHNESS, || async {
+                let rows = self.onec.partner_payments(partner, since).await?;
+                Ok(rows.iter().map(PaymentRow::from_onec).collect())
+            })
+            .await
+    }
+}
+
+fn partner(s: &DebtSale) -> Option<Party> {
+    let p = s.partner.as_ref()?;
+    Some(Party {
+        id: p.id?,
+        name: display_name(&p.name, "Партнер не найден"),
+    })
+}
+
+fn display_name(name: &str, missing: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() {
+        missing.to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+fn open_doc(s: &DebtSale, debt: Decimal) -> Option<OpenDoc> {
+    Some(OpenDoc {
+        id: s.id,
+        number: short_number(&s.number),
+        number_1c: s.number.clone(),
+        date: s.date.map(|d| d.date()),
+        amount: s.total,
+        debt,
+        due: s.due_date(),
+        agent: s.agent,
+        partner: partner(s)?,
+        counterparty: s.counterparty.as_ref().and_then(|c| {
+            Some(Party {
+                id: c.id?,
+                name: display_name(&c.name, "Контрагент не найден"),
+            })
+        }),
+    })
+}
+
+/// A payment as the client page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentRow {
+    pub id: Guid,
+    pub number: String,
+    pub date: Option<NaiveDate>,
+    pub amount: Decimal,
+    /// «Наличные» or «Безналичные».
+    pub kind: PaymentKind,
+}
+
+impl PaymentRow {
+    fn from_onec(p: &Payment) -> Self {
+        PaymentRow {
+            id: p.id,
+            number: short_number(&p.number),
+            date: p.date.map(|d| d.date()),
+            amount: p.amount,
+            kind: p.kind,
+        }
+    }
+}

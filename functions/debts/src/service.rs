@@ -103,11 +103,10 @@ impl DebtsService {
     }
 
     async fn with_balances(&self, sales: Vec<DebtSale>) -> Result<OpenDebts, ReadError> {
-        let ids: Vec<Guid> = sales.iter().map(|s| s.id).collect();
-        let balances = if ids.is_empty() {
+        let balances = if sales.is_empty() {
             Default::default()
         } else {
-            self.onec.sales_debts(&ids).await?
+            self.onec.debts_of_sales(&sales).await?
         };
         let mut partners: Vec<Party> = sales.iter().filter_map(partner).collect();
         partners.sort_by_key(|p| p.id);

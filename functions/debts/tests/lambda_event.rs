@@ -11,8 +11,13 @@ async fn health_event_answers_json_with_the_backends_it_uses() {
 }
 
 #[tokio::test]
-async fn unbuilt_path_answers_not_found() {
+async fn malformed_partner_id_answers_not_found_before_the_session() {
     let app = skazka_testkit::app().await;
     let handler = skazka_lambda::handler(skazka_debts::router(app.state.clone()));
-    assert_missing_problem(handler, "apigw-v2/debts-missing.json", "/debts").await;
+    assert_missing_problem(
+        handler,
+        "apigw-v2/debts-missing.json",
+        "/debts/clients/nobody",
+    )
+    .await;
 }

@@ -59,6 +59,16 @@ pub const SECTIONS: &[Section] = &[
         audience: Audience::Roles(&[Role::Client]),
     },
     Section {
+        href: "/debts",
+        label: "Задолженность",
+        audience: Audience::Roles(&[Role::Agent, Role::Supervisor, Role::Admin]),
+    },
+    Section {
+        href: "/my/debts",
+        label: "Моя задолженность",
+        audience: Audience::Roles(&[Role::Client]),
+    },
+    Section {
         href: "/admin",
         label: "Админка",
         audience: Audience::Roles(&[Role::Admin]),
@@ -205,10 +215,19 @@ mod tests {
     #[test]
     fn navigation_shows_each_role_only_what_it_may_open() {
         assert_eq!(hrefs(None), ["/login"]);
-        assert_eq!(hrefs(Some(Role::Client)), ["/my/orders", "/profile"]);
-        assert_eq!(hrefs(Some(Role::Agent)), ["/orders", "/profile"]);
-        assert_eq!(hrefs(Some(Role::Supervisor)), ["/orders", "/profile"]);
-        assert_eq!(hrefs(Some(Role::Admin)), ["/orders", "/admin", "/profile"]);
+        assert_eq!(
+            hrefs(Some(Role::Client)),
+            ["/my/orders", "/my/debts", "/profile"]
+        );
+        assert_eq!(hrefs(Some(Role::Agent)), ["/orders", "/debts", "/profile"]);
+        assert_eq!(
+            hrefs(Some(Role::Supervisor)),
+            ["/orders", "/debts", "/profile"]
+        );
+        assert_eq!(
+            hrefs(Some(Role::Admin)),
+            ["/orders", "/debts", "/admin", "/profile"]
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ use tower::ServiceExt;
 
 pub mod chromium;
 pub mod jar;
+pub mod runtime;
 
 pub use axum::http::{HeaderMap, StatusCode};
 pub use jar::{Browser, csrf_of};
@@ -69,6 +70,17 @@ impl TestDb {
             config,
             admin,
         }
+    }
+}
+
+impl TestDb {
+    /// The database's URL (the admin URL with this database's name), for a process of its own.
+    pub fn url(&self) -> String {
+        let admin = std::env::var("TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let mut url = url::Url::parse(&admin).expect("TEST_DATABASE_URL must be a URL");
+        url.set_path(&format!("/{}", self.name));
+        url.to_string()
     }
 }
 
@@ -240,6 +252,12 @@ where
         .expect("ready");
     let response = adapter.call(event).await.expect("handler");
     let mut json = serde_json::to_value(&response).expect("response serializes");
+    decode_lambda_body(&mut json);
+    json
+}
+
+/// Decodes a Lambda response event's `body` in place when it is base64.
+pub fn decode_lambda_body(json: &mut serde_json::Value) {
     if json["isBase64Encoded"] == serde_json::Value::Bool(true)
         && let Some(encoded) = json["body"].as_str()
     {
@@ -249,7 +267,6 @@ where
             .expect("base64 body");
         json["body"] = serde_json::Value::String(String::from_utf8_lossy(&decoded).into_owned());
     }
-    json
 }
 
 /// The JSON body of an invoked Lambda response.

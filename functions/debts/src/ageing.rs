@@ -11,9 +11,13 @@ use serde::{Deserialize, Serialize};
 pub enum Bucket {
     /// Due today or later, or without a due date (it cannot be known to be overdue).
     NotDue,
+    #[serde(rename = "days_1_7")]
     Days1To7,
+    #[serde(rename = "days_8_30")]
     Days8To30,
+    #[serde(rename = "days_31_60")]
     Days31To60,
+    #[serde(rename = "over_60")]
     Over60,
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use onec_sim::{Change, demo};
+use onec_sim::{Change, FaultMode, Faults, demo};
 use rust_decimal::Decimal;
 use skazka_cache::Entry;
 use skazka_debts::service::{FRESHNESS, open_key};
@@ -78,4 +78,37 @@ async fn a_payment_shows_on_debts_within_the_freshness_bound() {
     .await;
     let paid = json_as(&app, &agent(), "/debts").await;
     assert!(!listed(&paid).contains_key(&sale));
+}
+
+#[tokio::test]
+async fn kept_debts_with_their_age_when_1c_is_down() {
+    let app = skazka_testkit::app().await;
+    let sim = app.sim.sim().clone();
+    let fresh = json_as(&app, &agent(), "/debts").await;
+    let viewer = Viewer::Agent {
+        agent: guid(demo::DEMO_AGENT),
+        team: Team::Own,
+    };
+    age(&app, &open_key(&viewer), Duration::from_secs(600)).await;
+    sim.set_faults(Faults {
+        mode: Some(FaultMode::Maintenance),
+        ..Faults::default()
+    });
+    let kept = json_as(&app, &agent(), "/debts").await;
+    assert_eq!(kept["total"], fresh["total"]);
+    assert!(
+        kept["stale"]["age_seconds"].as_u64().unwrap() >= 600,
+        "{}",
+        kept["stale"]
+    );
+    let html = get_as(&app, &agent(), "/debts", None).await;
+    assert_eq!(html.status, 200);
+    assert!(
+        html.body.contains("1С сейчас недоступна"),
+        "the stale banner"
+    );
+
+    // Nothing kept for a client: the friendly 503.
+    let none = get_as(&app, &client(), "/my/debts", Some(JSON)).await;
+    assert_eq!(none.status, 503);
 }

@@ -290,3 +290,32 @@ async fn a_supervisor_sees_the_team_with_per_agent_subtotals_and_picks_one() {
     let want = sim.read(|db| expected_debts(db, |s| s.agent == Some(outsider)));
     assert_eq!(listed(&theirs), want);
 }
+
+#[tokio::test]
+async fn json_answers_are_described_by_the_openapi_document() {
+    let app = skazka_testkit::app().await;
+    let sim = app.sim.sim().clone();
+    let other = sim.read(|db| other_agents(db)[0]);
+    let supervisor = supervisor_of(&app, &[demo::DEMO_AGENT, other]).await;
+    let report = json_as(&app, &supervisor, "/debts").await;
+    assert_eq!(
+        skazka_debts::openapi::check(&report, "DebtsReport"),
+        Vec::<String>::new()
+    );
+    let partner = report["clients"][0]["partner"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = json_as(&app, &supervisor, &format!("/debts/clients/{partner}")).await;
+    assert_eq!(
+        skazka_debts::openapi::check(&page, "ClientPage"),
+        Vec::<String>::new()
+    );
+    let mine = json_as(&app, &client(), "/my/debts").await;
+    assert_eq!(
+        skazka_debts::openapi::check(&mine, "DebtsReport"),
+        Vec::<String>::new()
+    );
+    let doc = json_as(&app, &agent(), "/debts/openapi.json").await;
+    assert_eq!(doc["openapi"], "3.1.0");
+}

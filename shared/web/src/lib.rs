@@ -8,6 +8,7 @@ pub mod freshness;
 pub mod headers;
 pub mod layout;
 pub mod negotiate;
+pub mod openapi;
 pub mod role;
 
 pub use error::{AppError, Problem, not_found, render_errors};

@@ -38,6 +38,7 @@ impl Pages {
                 Pages::Client => Nav::CLIENT,
             },
             agent: viewer.picked(),
+            team: matches!(viewer, Viewer::Team { .. }),
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct Nav {
     pub base: &'static str,
     /// A supervisor's or an admin's picked agent, kept in every link.
     pub agent: Option<Guid>,
+    /// A supervisor's or an admin's whole team: a document's link names its agent.
+    pub team: bool,
 }
 
 fn enc(s: &str) -> String {
@@ -55,8 +57,7 @@ impl Nav {
     pub fn sale(&self, doc: &Document) -> String {
         self.with_agent(
             format!("/sales/{}", doc.id),
-            doc.agent
-                .filter(|_| self.agent.is_none() && self.base == Nav::AGENT),
+            doc.agent.filter(|_| self.team),
         )
     }
 }

@@ -275,6 +275,30 @@ async fn a_supervisor_sees_the_team_with_per_agent_subtotals_and_picks_one() {
     let html = get_as(&app, &supervisor, "/debts", None).await;
     assert!(html.body.contains("По агентам"));
     assert!(html.body.contains("agent-picker"), "the shared picker");
+    // The team's client page links each document to its agent's sale page.
+    let partner = report["clients"][0]["partner"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = get_as(
+        &app,
+        &supervisor,
+        &format!("/debts/clients/{partner}"),
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("?agent="), "sale links name the agent");
+    // A picked agent is kept in the client's links.
+    let picked = get_as(
+        &app,
+        &supervisor,
+        &format!("/debts?agent={}", demo::DEMO_AGENT),
+        None,
+    )
+    .await;
+    assert!(picked.body.contains("/clients/"));
+    assert!(picked.body.contains(&format!("agent={}", demo::DEMO_AGENT)));
 
     let denied = get_as(
         &app,

@@ -1,0 +1,205 @@
+//! What the reports tests share: people with real session tokens, requests through the function's
+//! router, and the simulator's posted sales read from its own tables (never through the portal's
+//! client or the turnovers register), so expectations are computed independently.
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use onec_client::Guid;
+use onec_sim::db::{Db, col, tcol};
+use onec_sim::demo;
+use onec_sim::schema as s;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use skazka_session::{Identity, Role};
+use skazka_testkit::{Reply, TestApp, send};
+use uuid::Uuid;
+
+pub const JSON: &str = "application/json";
+
+pub fn guid(u: Uuid) -> Guid {
+    Guid::parse(&u.to_string()).unwrap()
+}
+
+pub fn person(role: Role, onec_ref: Option<Uuid>, team: &[Uuid], partners: &[Uuid]) -> Identity {
+    Identity {
+        user_id: Uuid::new_v4(),
+        session_id: Uuid::new_v4(),
+        role,
+        name: format!("Тест {role}"),
+        onec_ref: onec_ref.map(guid),
+        team: team.iter().copied().map(guid).collect(),
+        partners: partners.iter().copied().map(guid).collect(),
+        impersonator: None,
+    }
+}
+
+pub fn agent() -> Identity {
+    person(Role::Agent, Some(demo::DEMO_AGENT), &[], &[])
+}
+
+pub async fn get_as(app: &TestApp, who: &Identity, path: &str, accept: Option<&str>) -> Reply {
+    let token = app.state.sessions().issue(who).unwrap().token;
+    let mut request =
+        axum::http::Request::get(path).header("authorization", format!("Bearer {token}"));
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    let router = skazka_reports::router(app.state.clone());
+    send(&router, request.body(axum::body::Body::empty()).unwrap()).await
+}
+
+pub async fn json_as(app: &TestApp, who: &Identity, path: &str) -> Value {
+    let reply = get_as(app, who, path, Some(JSON)).await;
+    assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+    reply.json()
+}
+
+pub fn dec(v: &Value) -> Decimal {
+    v.as_str()
+        .unwrap_or_else(|| panic!("decimal text: {v}"))
+        .parse()
+        .unwrap()
+}
+
+/// The sums a report row carries, restated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sums {
+    pub quantity: Decimal,
+    pub revenue: Decimal,
+    pub manual: Decimal,
+    pub auto: Decimal,
+}
+
+impl Sums {
+    pub fn add(&mut self, o: &Sums) {
+        self.quantity += o.quantity;
+        self.revenue += o.revenue;
+        self.manual += o.manual;
+        self.auto += o.auto;
+    }
+
+    /// A JSON row's (or totals') sums.
+    pub fn of(v: &Value) -> Sums {
+        Sums {
+            quantity: dec(&v["quantity"]),
+            revenue: dec(&v["revenue"]),
+            manual: dec(&v["manual_discount"]),
+            auto: dec(&v["auto_discount"]),
+        }
+    }
+}
+
+/// A line of a posted sale, with what the reports group it by.
+#[derive(Clone, Debug)]
+pub struct SimLine {
+    pub sale: Uuid,
+    pub agent: Option<Uuid>,
+    pub partner: Option<Uuid>,
+    /// The sale's contract: one partner may sell through several (several analytics keys).
+    pub contract: Option<Uuid>,
+    pub date: NaiveDate,
+    pub product: Option<Uuid>,
+    pub maker: Option<Uuid>,
+    pub sums: Sums,
+}
+
+/// Every line of every posted, not deleted sale document.
+pub fn sim_lines(db: &Db) -> Vec<SimLine> {
+    let makers: HashMap<Uuid, Option<Uuid>> = db
+        .table(s::PRODUCTS)
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_guid().unwrap(),
+                r[col(s::PRODUCTS, "Производитель")]
+                    .as_guid()
+                    .filter(|g| !g.is_nil()),
+            )
+        })
+        .collect();
+    let c = |f| col(s::SALES, f);
+    let t = |f| tcol(s::SALES, "Товары", f);
+    let mut out = Vec::new();
+    for r in &db.table(s::SALES).rows {
+        if !r[c("Posted")].as_bool() || r[c("DeletionMark")].as_bool() {
+            continue;
+        }
+        for l in r[c("Товары")].as_table() {
+            let product = l[t("Номенклатура")].as_guid();
+            out.push(SimLine {
+                sale: r[0].as_guid().unwrap(),
+                agent: r[c("Менеджер")].as_guid(),
+                partner: r[c("Партнер")].as_guid(),
+                contract: r[c("Договор")].as_guid(),
+                date: r[c("Date")].as_date().unwrap().date(),
+                maker: product.and_then(|p| makers.get(&p).copied().flatten()),
+                product,
+                sums: Sums {
+                    quantity: l[t("Количество")].as_num(),
+                    revenue: l[t("СуммаСНДС")].as_num(),
+                    manual: l[t("СуммаРучнойСкидки")].as_num(),
+                    auto: l[t("СуммаАвтоматическойСкидки")].as_num(),
+                },
+            });
+        }
+    }
+    out
+}
+
+/// Lines of `agents` (everyone when empty) within `from..=to`.
+pub fn lines_of(
+    lines: &[SimLine],
+    agents: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<SimLine> {
+    lines
+        .iter()
+        .filter(|l| l.date >= from && l.date <= to)
+        .filter(|l| agents.is_empty() || l.agent.is_some_and(|a| agents.contains(&a)))
+        .cloned()
+        .collect()
+}
+
+/// Sums of lines by a key, as strings (refs as the JSON carries them; `none` for no ref).
+pub fn sums_by(
+    lines: &[SimLine],
+    key: impl Fn(&SimLine) -> Option<Uuid>,
+) -> BTreeMap<String, Sums> {
+    let mut out: BTreeMap<String, Sums> = BTreeMap::new();
+    for l in lines {
+        let k = key(l).map_or("none".to_owned(), |u| u.to_string());
+        out.entry(k).or_default().add(&l.sums);
+    }
+    out
+}
+
+pub fn total(lines: &[SimLine]) -> Sums {
+    let mut t = Sums::default();
+    for l in lines {
+        t.add(&l.sums);
+    }
+    t
+}
+
+/// A JSON report's rows by id (`none` when the row has no ref).
+pub fn shown(rows: &Value) -> BTreeMap<String, Sums> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap_or("none").to_owned(), Sums::of(r)))
+        .collect()
+}
+
+/// The number of 1C calls a response's `Server-Timing` reports.
+pub fn onec_calls(reply: &Reply) -> u32 {
+    let timing = reply.header("server-timing");
+    let Some(desc) = timing.split("desc=\"").nth(1) else {
+        return 0;
+    };
+    desc.split(' ').next().unwrap().parse().unwrap()
+}

@@ -348,6 +348,12 @@ impl ClientsGoodsReport {
     }
 }
 
+/// The sales that sold something: 1C keeps posted sale documents without lines (a zero total),
+/// which are no one's sale.
+fn sold(sales: &[Sale]) -> Vec<&Sale> {
+    sales.iter().filter(|s| !s.total.is_zero()).collect()
+}
+
 /// One agent of a team: their sales, clients and documents.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AgentRow {
@@ -355,7 +361,7 @@ pub struct AgentRow {
     pub row: Row,
     /// Partners with sales in the period.
     pub clients: usize,
-    /// Posted sale documents in the period.
+    /// Posted sale documents in the period that sold something.
     pub orders: usize,
 }
 
@@ -386,7 +392,8 @@ impl TeamReport {
             e.0.add(&t.figures);
             e.1.insert(partner(t).merge_key());
         }
-        for s in &i.sales {
+        let sold = sold(&i.sales);
+        for s in &sold {
             if let Some(a) = s.agent {
                 by_agent.entry(a).or_default().2 += 1;
             }
@@ -412,7 +419,7 @@ impl TeamReport {
             sort.compare_counted(&a.row, (a.clients, a.orders), &b.row, (b.clients, b.orders))
         });
         TeamReport {
-            orders: i.sales.len(),
+            orders: sold.len(),
             clients: clients.len(),
             head: i.head(total, sum(&i.before)),
             agents,

@@ -51,6 +51,46 @@ pub async fn get_as(app: &TestApp, who: &Identity, path: &str, accept: Option<&s
     send(&router, request.body(axum::body::Body::empty()).unwrap()).await
 }
 
+/// A file's status, headers and bytes (an export is not text).
+pub struct File {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl File {
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+pub async fn file_as(app: &TestApp, who: &Identity, path: &str) -> File {
+    use tower::ServiceExt;
+    let token = app.state.sessions().issue(who).unwrap().token;
+    let request = axum::http::Request::get(path)
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = skazka_reports::router(app.state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    File {
+        status,
+        headers,
+        bytes,
+    }
+}
+
 pub async fn json_as(app: &TestApp, who: &Identity, path: &str) -> Value {
     let reply = get_as(app, who, path, Some(JSON)).await;
     assert_eq!(reply.status, 200, "{path}: {}", reply.body);

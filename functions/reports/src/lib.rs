@@ -31,8 +31,9 @@ use service::ReportsService;
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "reports";
 
-/// The backends this function uses: 1C (and the cache every function has).
-pub const USES: Uses = Uses::CACHE_ONLY.onec();
+/// The backends this function uses: 1C for the sales, Postgres for a supervisor's team (looked up
+/// per request by the session), and the cache every function has.
+pub const USES: Uses = Uses::CACHE_ONLY.onec().postgres();
 
 /// The function's state, built once per cold start.
 #[derive(Clone)]

@@ -267,7 +267,7 @@ async fn pages_sort_chart_and_read_1c_a_bounded_number_of_times() {
     )
     .await;
     assert_eq!(bad.status, 400);
-    let client = person(Role::Client, None, &[], &[demo::DEMO_CLIENT_PARTNER]);
+    let client = person(Role::Client, None, &[demo::DEMO_CLIENT_PARTNER]);
     assert_eq!(
         get_as(&app, &client, "/reports/sales/clients", None)
             .await

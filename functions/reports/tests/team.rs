@@ -18,7 +18,7 @@ async fn a_supervisors_team_report_equals_the_simulator_and_its_agents_reports()
     let sim = app.sim.sim().clone();
     let mut team = vec![demo::DEMO_AGENT];
     team.extend(sim.demo().other_agents.iter().take(3).copied());
-    let supervisor = person(Role::Supervisor, Some(demo::DEMO_SUPERVISOR), &team, &[]);
+    let supervisor = supervisor_of(&app, &team).await;
     let to = sim.as_of();
     let from = to - Days::new(29);
     let lines = lines_of(&sim.read(sim_lines), &team, from, to);
@@ -86,11 +86,11 @@ async fn only_supervisors_and_admins_see_a_team() {
     let from = to - Days::new(6);
     let path = format!("/reports/sales/team?from={from}&to={to}");
     assert_eq!(get_as(&app, &agent(), &path, Some(JSON)).await.status, 403);
-    let client = person(Role::Client, None, &[], &[demo::DEMO_CLIENT_PARTNER]);
+    let client = person(Role::Client, None, &[demo::DEMO_CLIENT_PARTNER]);
     assert_eq!(get_as(&app, &client, &path, Some(JSON)).await.status, 403);
 
     // An admin's team is everyone: the total is every agent's sales.
-    let admin = person(Role::Admin, Some(demo::DEMO_ADMIN), &[], &[]);
+    let admin = person(Role::Admin, Some(demo::DEMO_ADMIN), &[]);
     let sim = app.sim.sim().clone();
     let lines = lines_of(&sim.read(sim_lines), &[], from, to);
     let report = json_as(&app, &admin, &path).await;
@@ -99,12 +99,7 @@ async fn only_supervisors_and_admins_see_a_team() {
     assert_eq!(report["orders"].as_u64().unwrap() as usize, sales.len());
 
     // A supervisor may not pick an agent outside the team.
-    let supervisor = person(
-        Role::Supervisor,
-        Some(demo::DEMO_SUPERVISOR),
-        &[demo::DEMO_AGENT],
-        &[],
-    );
+    let supervisor = supervisor_of(&app, &[demo::DEMO_AGENT]).await;
     let outsider = sim.demo().other_agents[0];
     let picked = get_as(
         &app,

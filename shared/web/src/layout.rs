@@ -54,6 +54,11 @@ pub const SECTIONS: &[Section] = &[
         audience: Audience::Roles(&[Role::Agent, Role::Supervisor, Role::Admin]),
     },
     Section {
+        href: "/reports/sales",
+        label: "Отчёты",
+        audience: Audience::Roles(&[Role::Agent, Role::Supervisor, Role::Admin]),
+    },
+    Section {
         href: "/my/orders",
         label: "Мои заказы",
         audience: Audience::Roles(&[Role::Client]),
@@ -206,9 +211,13 @@ mod tests {
     fn navigation_shows_each_role_only_what_it_may_open() {
         assert_eq!(hrefs(None), ["/login"]);
         assert_eq!(hrefs(Some(Role::Client)), ["/my/orders", "/profile"]);
-        assert_eq!(hrefs(Some(Role::Agent)), ["/orders", "/profile"]);
-        assert_eq!(hrefs(Some(Role::Supervisor)), ["/orders", "/profile"]);
-        assert_eq!(hrefs(Some(Role::Admin)), ["/orders", "/admin", "/profile"]);
+        let staff = ["/orders", "/reports/sales", "/profile"];
+        assert_eq!(hrefs(Some(Role::Agent)), staff);
+        assert_eq!(hrefs(Some(Role::Supervisor)), staff);
+        assert_eq!(
+            hrefs(Some(Role::Admin)),
+            ["/orders", "/reports/sales", "/admin", "/profile"]
+        );
     }
 
     #[test]

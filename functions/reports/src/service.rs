@@ -61,6 +61,27 @@ fn grouping_key(g: SalesGrouping) -> &'static str {
     }
 }
 
+/// The cache key of turnovers: whose, the grouping and the period, never a URL.
+pub fn turnovers_key(whose: &Whose, period: Period, grouping: SalesGrouping) -> String {
+    format!(
+        "{KEY}:turnovers:{}:{}:{}:{}",
+        grouping_key(grouping),
+        whose.cache_key(),
+        period.from,
+        period.to
+    )
+}
+
+/// The cache key of posted sales.
+pub fn sales_key(whose: &Whose, period: Period) -> String {
+    format!(
+        "{KEY}:sales:{}:{}:{}",
+        whose.cache_key(),
+        period.from,
+        period.to
+    )
+}
+
 /// A posted sale as the reports count it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sale {
@@ -112,13 +133,7 @@ impl ReportsService {
         period: Period,
         grouping: SalesGrouping,
     ) -> Result<Served<Vec<Turnover>>, ReadError> {
-        let key = format!(
-            "{KEY}:turnovers:{}:{}:{}:{}",
-            grouping_key(grouping),
-            whose.cache_key(),
-            period.from,
-            period.to
-        );
+        let key = turnovers_key(whose, period, grouping);
         self.reader
             .read(&key, LIVE, || async {
                 let rows = self
@@ -136,12 +151,7 @@ impl ReportsService {
         whose: &Whose,
         period: Period,
     ) -> Result<Served<Vec<Sale>>, ReadError> {
-        let key = format!(
-            "{KEY}:sales:{}:{}:{}",
-            whose.cache_key(),
-            period.from,
-            period.to
-        );
+        let key = sales_key(whose, period);
         self.reader
             .read(&key, LIVE, || async {
                 let rows = self

@@ -98,14 +98,18 @@ async fn inputs(
         svc.turnovers(&r.whose, r.period.previous(), grouping),
         svc.sales(&r.whose, r.period),
     )?;
-    let stale = Served::<()>::oldest(Served::<()>::oldest(now.stale, before.stale), sales.stale);
+    let stale = Served::<()>::oldest(
+        Served::<()>::oldest(now.served.stale, before.served.stale),
+        sales.served.stale,
+    );
     Ok(Inputs {
         period: r.period,
         agent: viewer.picked(),
         sort: r.sort,
-        now: now.value,
-        before: before.value,
-        sales: sales.value,
+        computed: now.computed,
+        now: now.served.value,
+        before: before.served.value,
+        sales: sales.served.value,
         stale,
     })
 }

@@ -8,6 +8,7 @@
 //! - [`period`]: presets and custom ranges, and the previous period of the same length;
 //! - [`service`]: 1C reads through `skazka_reads` (three requests a page, per chunk of agents);
 //! - [`figures`]: sums, the cached turnover rows, merging one partner's or product's keys;
+//! - [`precompute`]: closed days kept in Postgres by [`precompute::refresh`], read with the live rest;
 //! - [`report`]: the four reports; [`export`]: their tables as XLSX and CSV;
 //! - [`views`] and [`chart`]: the phone-first Russian pages with server-drawn SVG charts.
 
@@ -22,6 +23,7 @@ pub mod export;
 pub mod figures;
 pub mod handlers;
 pub mod period;
+pub mod precompute;
 pub mod report;
 pub mod service;
 pub mod views;
@@ -32,7 +34,7 @@ use service::ReportsService;
 pub const SERVICE: &str = "reports";
 
 /// The backends this function uses: 1C for the sales, Postgres for a supervisor's team (looked up
-/// per request by the session), and the cache every function has.
+/// per request by the session) and the pre-computed days, and the cache every function has.
 pub const USES: Uses = Uses::CACHE_ONLY.onec().postgres();
 
 /// The function's state, built once per cold start.
@@ -46,7 +48,11 @@ impl ReportsState {
     pub fn new(app: &AppState) -> Self {
         ReportsState {
             app: app.clone(),
-            reports: ReportsService::new(app.onec_client().clone(), app.reader().clone()),
+            reports: ReportsService::new(
+                app.onec_client().clone(),
+                app.reader().clone(),
+                Some(precompute::Store::new(app.db().clone())),
+            ),
         }
     }
 }

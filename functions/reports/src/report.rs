@@ -13,7 +13,8 @@ use skazka_web::{AppError, Stale};
 
 use crate::figures::{Figures, Named, Row, Turnover, manufacturer, merge, partner, product};
 use crate::period::Period;
-use crate::service::Sale;
+pub use crate::precompute::Computed;
+use crate::service::DaySales;
 
 /// A column a report can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -147,12 +148,12 @@ pub struct DayRevenue {
 }
 
 /// Every day of the period with its posted sales' total (zero on days without sales).
-pub fn by_day(period: Period, sales: &[Sale]) -> Vec<DayRevenue> {
+pub fn by_day(period: Period, sales: &[DaySales]) -> Vec<DayRevenue> {
     let mut sums: BTreeMap<NaiveDate, Decimal> =
         period.each_day().map(|d| (d, Decimal::ZERO)).collect();
     for s in sales {
         if let Some(sum) = sums.get_mut(&s.date) {
-            *sum += s.total;
+            *sum += s.revenue;
         }
     }
     sums.into_iter()
@@ -191,6 +192,7 @@ pub struct Head {
     pub change: Change,
     pub days: Vec<DayRevenue>,
     pub stale: Option<Stale>,
+    pub computed: Option<Computed>,
 }
 
 /// What a report is built from: the period's and the previous period's turnovers and the
@@ -201,8 +203,10 @@ pub struct Inputs {
     pub sort: Sort,
     pub now: Vec<Turnover>,
     pub before: Vec<Turnover>,
-    pub sales: Vec<Sale>,
+    pub sales: Vec<DaySales>,
     pub stale: Option<Stale>,
+    /// Through which day and when the closed days were pre-computed, when they were.
+    pub computed: Option<Computed>,
 }
 
 impl Inputs {
@@ -217,6 +221,7 @@ impl Inputs {
             change: Change::new(self.period, now.revenue, before.revenue),
             days: by_day(self.period, &self.sales),
             stale: self.stale.clone(),
+            computed: self.computed.clone(),
         }
     }
 }
@@ -348,12 +353,6 @@ impl ClientsGoodsReport {
     }
 }
 
-/// The sales that sold something: 1C keeps posted sale documents without lines (a zero total),
-/// which are no one's sale.
-fn sold(sales: &[Sale]) -> Vec<&Sale> {
-    sales.iter().filter(|s| !s.total.is_zero()).collect()
-}
-
 /// One agent of a team: their sales, clients and documents.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AgentRow {
@@ -392,10 +391,9 @@ impl TeamReport {
             e.0.add(&t.figures);
             e.1.insert(partner(t).merge_key());
         }
-        let sold = sold(&i.sales);
-        for s in &sold {
+        for s in &i.sales {
             if let Some(a) = s.agent {
-                by_agent.entry(a).or_default().2 += 1;
+                by_agent.entry(a).or_default().2 += s.documents;
             }
         }
         let clients: HashSet<String> = i.now.iter().map(|t| partner(t).merge_key()).collect();
@@ -419,7 +417,7 @@ impl TeamReport {
             sort.compare_counted(&a.row, (a.clients, a.orders), &b.row, (b.clients, b.orders))
         });
         TeamReport {
-            orders: sold.len(),
+            orders: i.sales.iter().map(|s| s.documents).sum(),
             clients: clients.len(),
             head: i.head(total, sum(&i.before)),
             agents,

@@ -204,6 +204,12 @@ fn summary(head: &Head) -> Markup {
             strong { (sign) (format::money(c.delta)) }
             @if let Some(p) = c.percent { " (" (sign) (format::percent(p)) ")" }
         }
+        @if let Some(computed) = &head.computed {
+            p.report-computed {
+                "Дни по " (format::date(computed.through)) " посчитаны заранее, "
+                (format::date_time(&computed.at.fixed_offset())) " UTC; остальные — из 1С сейчас."
+            }
+        }
     }
 }
 

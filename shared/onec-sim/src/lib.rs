@@ -20,6 +20,7 @@ pub mod error;
 pub mod eval;
 pub mod faults;
 pub mod filter;
+pub mod inspect;
 pub mod live;
 pub mod metadata;
 pub mod names;

@@ -22,3 +22,14 @@ async fn unbuilt_path_answers_not_found() {
     assert!(body.contains("Страница не найдена"), "{body}");
     assert_eq!(lambda_header(&response, "x-frame-options"), "DENY");
 }
+
+#[tokio::test]
+async fn the_binary_answers_an_event_under_the_runtime_api() {
+    let app = skazka_testkit::app_using(skazka_reports::USES, &[]).await;
+    skazka_testkit::runtime::assert_binary_answers_health(
+        env!("CARGO_BIN_EXE_skazka-reports"),
+        skazka_reports::SERVICE,
+        &app,
+    )
+    .await;
+}

@@ -54,6 +54,11 @@ pub const SECTIONS: &[Section] = &[
         audience: Audience::Roles(&[Role::Agent, Role::Supervisor, Role::Admin]),
     },
     Section {
+        href: "/reports/sales",
+        label: "Отчёты",
+        audience: Audience::Roles(&[Role::Agent, Role::Supervisor, Role::Admin]),
+    },
+    Section {
         href: "/my/orders",
         label: "Мои заказы",
         audience: Audience::Roles(&[Role::Client]),
@@ -219,14 +224,12 @@ mod tests {
             hrefs(Some(Role::Client)),
             ["/my/orders", "/my/debts", "/profile"]
         );
-        assert_eq!(hrefs(Some(Role::Agent)), ["/orders", "/debts", "/profile"]);
-        assert_eq!(
-            hrefs(Some(Role::Supervisor)),
-            ["/orders", "/debts", "/profile"]
-        );
+        let staff = ["/orders", "/reports/sales", "/debts", "/profile"];
+        assert_eq!(hrefs(Some(Role::Agent)), staff);
+        assert_eq!(hrefs(Some(Role::Supervisor)), staff);
         assert_eq!(
             hrefs(Some(Role::Admin)),
-            ["/orders", "/debts", "/admin", "/profile"]
+            ["/orders", "/reports/sales", "/debts", "/admin", "/profile"]
         );
     }
 

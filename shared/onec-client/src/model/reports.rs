@@ -1,19 +1,21 @@
 //! Sales turnovers for the three sales reports (docs/onec.md §3.20, §6.3).
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::names::*;
 use super::{Named, day_end, day_start, path};
 use crate::decode;
-use crate::filter::field;
+use crate::filter::{Expr, field};
 use crate::{Guid, Name, OnecClient, OnecError, Order, Path, Query, VirtualTable};
 
 /// Which report: the dimensions turnovers are grouped by (always starting with the agent, so the
 /// agent filter applies after aggregation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SalesGrouping {
+    /// The agent only: one row per agent (a period's totals).
+    ByAgent,
     ByClients,
     ByGoods,
     ByClientsAndGoods,
@@ -46,6 +48,14 @@ impl SalesGrouping {
     }
 }
 
+/// Whose turnovers: one agent, several (a supervisor's team, chunked by the client), or everyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Agents<'a> {
+    One(Guid),
+    Some(&'a [Guid]),
+    Everyone,
+}
+
 /// One turnover row: totals of the agent's sales for a client and/or product analytics key.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(from = "RawTurnover")]
@@ -56,6 +66,8 @@ pub struct SalesTurnover {
     pub revenue: Decimal,
     pub manual_discount: Decimal,
     pub auto_discount: Decimal,
+    /// The agent (`Менеджер_Key`; always a dimension).
+    pub manager: Option<Guid>,
     /// The client (by-clients reports).
     pub partner: Option<Named>,
     /// The product (by-goods reports).
@@ -96,6 +108,12 @@ struct RawTurnover {
         deserialize_with = "decode::decimal"
     )]
     auto_discount: Decimal,
+    #[serde(
+        rename = "Менеджер_Key",
+        default,
+        deserialize_with = "decode::reference"
+    )]
+    manager: Option<Guid>,
     #[serde(rename = "АналитикаУчетаПоПартнерам", default)]
     partner_key: Option<PartnerKey>,
     #[serde(rename = "АналитикаУчетаНоменклатуры", default)]
@@ -132,6 +150,7 @@ impl From<RawTurnover> for SalesTurnover {
             revenue: r.revenue,
             manual_discount: r.manual_discount,
             auto_discount: r.auto_discount,
+            manager: r.manager,
             partner: r.partner_key.and_then(|k| k.partner),
             manufacturer: product.as_ref().and_then(|p| p.manufacturer.clone()),
             product: product.map(|p| Named {
@@ -152,6 +171,18 @@ pub fn sales_turnovers_query(
     from: NaiveDate,
     to: NaiveDate,
     grouping: SalesGrouping,
+) -> Query {
+    turnovers_query(Some(&[agent]), from, to, grouping, false)
+}
+
+/// The turnovers of `agents` (everyone when `None`); with `per_agent`, `Менеджер_Key` is selected
+/// so rows can be told apart per agent.
+fn turnovers_query(
+    agents: Option<&[Guid]>,
+    from: NaiveDate,
+    to: NaiveDate,
+    grouping: SalesGrouping,
+    per_agent: bool,
 ) -> Query {
     let mut select: Vec<Path> = vec![
         QUANTITY_TURNOVER.into(),
@@ -177,7 +208,10 @@ pub fn sales_turnovers_query(
         ]));
         expand.push(path([PRODUCT_ANALYTICS, PRODUCT, MANUFACTURER]));
     }
-    Query::virtual_table(
+    if per_agent {
+        select.push(MANAGER_KEY.into());
+    }
+    let query = Query::virtual_table(
         SALES_TURNOVERS,
         VirtualTable::Turnovers {
             start: Some(day_start(from)),
@@ -185,11 +219,55 @@ pub fn sales_turnovers_query(
             condition: None,
             dimensions: grouping.dimensions(),
         },
-    )
-    .filter(field(MANAGER_KEY).eq(agent))
-    .select(select)
-    .expand(expand)
-    .order_by(REVENUE_TURNOVER, Order::Desc)
+    );
+    let query = match agents {
+        Some([one]) => query.filter(field(MANAGER_KEY).eq(*one)),
+        Some(many) => query.filter(Expr::any_eq(&field(MANAGER_KEY), many.iter().copied())),
+        None => query,
+    };
+    query
+        .select(select)
+        .expand(expand)
+        .order_by(REVENUE_TURNOVER, Order::Desc)
+}
+
+/// A posted sale document's header as the reports count it: whose, which day, how much.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SaleTotal {
+    #[serde(rename = "Ref_Key")]
+    pub id: Guid,
+    #[serde(
+        rename = "Менеджер_Key",
+        default,
+        deserialize_with = "decode::reference"
+    )]
+    pub manager: Option<Guid>,
+    #[serde(rename = "Date", deserialize_with = "decode::date")]
+    pub date: NaiveDateTime,
+    #[serde(
+        rename = "СуммаДокумента",
+        default,
+        deserialize_with = "decode::decimal"
+    )]
+    pub total: Decimal,
+}
+
+/// Posted, not deleted sales of `agents` (everyone when `None`) dated within `from..=to`: the
+/// reports' revenue by day and the team's document counts. A posted sale is what writes the
+/// turnovers (§3.20), so the two agree.
+fn sale_totals_query(agents: Option<&[Guid]>, from: NaiveDate, to: NaiveDate) -> Query {
+    let mut clauses = vec![
+        field(POSTED).eq(true),
+        field(DELETION_MARK).eq(false),
+        field(DATE).ge(day_start(from)),
+        field(DATE).le(day_end(to)),
+    ];
+    if let Some(agents) = agents {
+        clauses.insert(0, Expr::any_eq(&field(MANAGER_KEY), agents.iter().copied()));
+    }
+    Query::set(SALES)
+        .filter(Expr::And(clauses))
+        .select([REF_KEY, MANAGER_KEY, DATE, DOC_SUM])
 }
 
 impl OnecClient {
@@ -202,6 +280,51 @@ impl OnecClient {
     ) -> Result<Vec<SalesTurnover>, OnecError> {
         self.fetch(&sales_turnovers_query(agent, from, to, grouping))
             .await
+    }
+
+    /// The turnovers of one agent, a team (one request per chunk of agents) or everyone.
+    pub async fn agents_turnovers(
+        &self,
+        agents: Agents<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+        grouping: SalesGrouping,
+    ) -> Result<Vec<SalesTurnover>, OnecError> {
+        match agents {
+            Agents::One(agent) => self.sales_turnovers(agent, from, to, grouping).await,
+            Agents::Everyone => {
+                self.fetch(&turnovers_query(None, from, to, grouping, true))
+                    .await
+            }
+            Agents::Some([]) => Ok(Vec::new()),
+            Agents::Some(many) => {
+                self.fetch_by_ids(many, |chunk| {
+                    turnovers_query(Some(chunk), from, to, grouping, true)
+                })
+                .await
+            }
+        }
+    }
+
+    /// Posted sales of one agent, a team or everyone within a range (see [`SaleTotal`]).
+    pub async fn sale_totals(
+        &self,
+        agents: Agents<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SaleTotal>, OnecError> {
+        match agents {
+            Agents::One(agent) => {
+                self.fetch(&sale_totals_query(Some(&[agent]), from, to))
+                    .await
+            }
+            Agents::Everyone => self.fetch(&sale_totals_query(None, from, to)).await,
+            Agents::Some([]) => Ok(Vec::new()),
+            Agents::Some(many) => {
+                self.fetch_by_ids(many, |chunk| sale_totals_query(Some(chunk), from, to))
+                    .await
+            }
+        }
     }
 }
 

@@ -1,0 +1,122 @@
+//! In headless Chromium at a phone's width: the demo agent signs in, opens the reports from the
+//! navigation, the report by client, picks last month, sorts by name; the page never scrolls
+//! sideways (the wide table scrolls in its own box) and the chart is drawn without script. The
+//! screenshots go to `target/browser/`.
+
+use std::time::Duration;
+
+use skazka_testkit::chromium::fantoccini::{Client, Locator};
+use skazka_testkit::chromium::{Driver, PHONE, fill_sign_in, screenshot, serve};
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn wait_path(c: &Client, path: &str) {
+    for _ in 0..100 {
+        if c.current_url().await.unwrap().path() == path {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("never reached {path}: {}", c.current_url().await.unwrap());
+}
+
+async fn no_sideways_scroll(c: &Client) {
+    let wide = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        wide,
+        serde_json::Value::Bool(false),
+        "the page scrolls sideways"
+    );
+}
+
+#[tokio::test]
+async fn demo_agent_reads_a_sales_report_on_a_phone() {
+    let app = skazka_testkit::app().await;
+    skazka_local::demo_accounts(&app.state)
+        .await
+        .expect("demo accounts");
+    let base = serve(skazka_local::router(app.state.clone())).await;
+    let driver = Driver::start().await;
+    let c = driver.browser(PHONE).await;
+    c.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+
+    c.goto(&format!("{base}/reports/sales")).await.unwrap();
+    wait_path(&c, "/login").await;
+    fill_sign_in(&c, "+7 701 000 0001", onec_sim::demo::DEMO_PASSWORD).await;
+    wait_path(&c, "/reports/sales").await;
+    assert_eq!(text(&c, "h1").await, "Отчёты о продажах");
+
+    c.find(Locator::LinkText("Продажи по клиентам"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(&c, "/reports/sales/clients").await;
+    c.wait()
+        .for_element(Locator::Css("table.report"))
+        .await
+        .unwrap();
+    assert!(text(&c, ".report-total").await.contains("₸"));
+    no_sideways_scroll(&c).await;
+    screenshot(&c, "reports-clients-phone.png").await;
+
+    c.find(Locator::LinkText("Прошлый месяц"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".presets strong"))
+        .await
+        .unwrap();
+    assert_eq!(text(&c, ".presets strong").await, "Прошлый месяц");
+    assert!(
+        c.find(Locator::Css("figure.report-chart svg rect"))
+            .await
+            .is_ok(),
+        "the revenue by day is drawn"
+    );
+
+    c.find(Locator::Css("thead th a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("thead th a"))
+        .await
+        .unwrap();
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("sort=name")
+    );
+    let names: Vec<String> = {
+        let mut out = Vec::new();
+        for cell in c.find_all(Locator::Css("tbody th")).await.unwrap() {
+            out.push(cell.text().await.unwrap().to_lowercase());
+        }
+        out
+    };
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+    no_sideways_scroll(&c).await;
+    screenshot(&c, "reports-clients-by-name-phone.png").await;
+}

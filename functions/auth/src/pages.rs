@@ -195,6 +195,11 @@ pub async fn login(
 ) -> Result<Response, AppError> {
     check_form_token(&state, &headers, &form.csrf)?;
     let (csrf, _) = form_token(&state, &headers);
+    // The form shown again carries on only a `next` that is safe to follow.
+    let kept_next = match safe_next(&form.next) {
+        "/" => "",
+        next => next,
+    };
     let refuse = |status: StatusCode, refusal: &Refusal| {
         let mut response = html_response(
             status,
@@ -202,7 +207,7 @@ pub async fn login(
                 &csrf,
                 LoginView {
                     phone: &form.phone,
-                    next: &form.next,
+                    next: kept_next,
                     error: Some(refusal.message()),
                     notice: None,
                 },

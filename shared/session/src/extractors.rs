@@ -121,13 +121,45 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// `next` if it is a path on this site (`/…`, not `//…`), else `/`: never an open redirect.
+/// `next` if it is a path on this site, else `/`: never an open redirect.
+///
+/// Browsers forgive a lot in a `Location`: they drop TAB/CR/LF, read `\\` as `/`, and some
+/// proxies decode `%2F` and `%5C`. So `next` must be printable ASCII (what a browser sends),
+/// and both it and each percent-decoding of it must start with exactly one `/`, followed by
+/// neither `/` nor `\\`, with no control character and no backslash anywhere. A path starting
+/// with `/` cannot carry a scheme.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
+    if is_local_path(next) { next } else { "/" }
+}
+
+fn is_local_path(next: &str) -> bool {
+    if !next.bytes().all(|b| b.is_ascii_graphic()) {
+        return false;
     }
+    // Decoding until nothing changes (bounded: each round only shortens the text) catches
+    // double encodings such as `/%252F/x`.
+    let mut text = std::borrow::Cow::Borrowed(next);
+    for _ in 0..4 {
+        if !has_local_shape(&text) {
+            return false;
+        }
+        let decoded = match percent_encoding::percent_decode_str(&text).decode_utf8() {
+            Ok(d) => d.into_owned(),
+            Err(_) => return false,
+        };
+        if decoded == text {
+            return true;
+        }
+        text = std::borrow::Cow::Owned(decoded);
+    }
+    false
+}
+
+fn has_local_shape(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !path.chars().any(|c| c.is_control() || c == '\\')
 }
 
 fn encode_component(s: &str) -> String {

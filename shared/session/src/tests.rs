@@ -254,6 +254,46 @@ fn roles_and_next() {
     assert_eq!(safe_next("https://evil.example"), "/");
 }
 
+/// Known open-redirect bypasses: each becomes `/`.
+const REDIRECT_BYPASSES: &[&str] = &[
+    "//evil.example",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "/%09/evil.example",
+    "/%5Cevil.example",
+    "/%5cevil.example",
+    "/%2F/evil.example",
+    "/%2f/evil.example",
+    "/%252F/evil.example",
+    "%2F%2Fevil.example",
+    "https://evil.example",
+    "javascript:alert(1)",
+    "/x\r\nSet-Cookie: a=b",
+    "/x%0d%0aSet-Cookie:%20a=b",
+    "/\u{ff0f}evil.example",
+    "/\u{2215}evil.example",
+    "\u{ff0f}\u{ff0f}evil.example",
+    "/%E2%80%AE/x%00",
+    "",
+    "evil.example",
+];
+
+#[test]
+fn open_redirect_after_sign_in_is_refused() {
+    for bad in REDIRECT_BYPASSES {
+        assert_eq!(safe_next(bad), "/", "{bad:?}");
+    }
+    for good in [
+        "/",
+        "/orders",
+        "/orders?from=2026-01-01&to=2026-01-31",
+        "/orders?q=%D0%98%D0%B2%D0%B0%D0%BD",
+        "/my/orders/8f3c?x=100%25",
+    ] {
+        assert_eq!(safe_next(good), good, "{good:?}");
+    }
+}
+
 fn app(v: Verifier) -> Router {
     Router::new()
         .route(

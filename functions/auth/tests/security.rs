@@ -1,0 +1,74 @@
+//! Sign-in and sessions tried as an attacker would (issue 12): each test is named after the
+//! finding it closes.
+
+mod common;
+
+use common::*;
+use skazka_testkit::{Reply, StatusCode};
+
+/// Known open-redirect bypasses (raw, as a browser or curl would send them in `next`).
+const REDIRECT_BYPASSES: &[&str] = &[
+    "//evil.example",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "/%09/evil.example",
+    "/%5Cevil.example",
+    "/%2F/evil.example",
+    "/%252F/evil.example",
+    "https://evil.example",
+    "javascript:alert(1)",
+    "/x\r\nSet-Cookie: a=b",
+    "/x%0d%0aSet-Cookie:%20a=b",
+    "/\u{ff0f}evil.example",
+    "\u{ff0f}\u{ff0f}evil.example",
+];
+
+/// Opens `/login`, signs in with `next`, and returns the answer.
+async fn sign_in_to(browser: &mut Browser, phone: &str, next: &str) -> Reply {
+    let csrf = csrf_of(&browser.get("/login").await.body);
+    browser
+        .post_form(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("phone", phone),
+                ("password", PASSWORD),
+                ("next", next),
+            ],
+        )
+        .await
+}
+
+fn encoded(next: &str) -> String {
+    url::form_urlencoded::byte_serialize(next.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn open_redirect_after_sign_in_is_refused() {
+    let app = demo_app(&[]).await;
+    let router = skazka_auth::router(app.state.clone());
+    let mut browser = Browser::new(router.clone());
+    for bad in REDIRECT_BYPASSES {
+        // The sign-in form does not carry it on.
+        let form = browser.get(&format!("/login?next={}", encoded(bad))).await;
+        assert_eq!(form.status, StatusCode::OK, "{bad:?}");
+        assert!(
+            form.body.contains(r#"name="next" value="""#),
+            "{bad:?}: {}",
+            form.body
+        );
+        // Signing in goes to the role's home page.
+        let signed_in = sign_in_to(&mut browser, AGENT, bad).await;
+        assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{bad:?}");
+        assert_eq!(signed_in.header("location"), "/orders", "{bad:?}");
+        // The refresh route goes back to this site's root.
+        let refreshed = browser
+            .get(&format!("/api/v1/auth/refresh?next={}", encoded(bad)))
+            .await;
+        assert_eq!(refreshed.status, StatusCode::SEE_OTHER, "{bad:?}");
+        assert_eq!(refreshed.header("location"), "/?refreshed=1", "{bad:?}");
+    }
+    // A path on this site is kept.
+    let kept = sign_in_to(&mut browser, AGENT, "/orders?from=2026-01-01").await;
+    assert_eq!(kept.header("location"), "/orders?from=2026-01-01");
+}

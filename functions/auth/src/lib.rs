@@ -2,7 +2,8 @@
 //! `/register`, `/logout`, `/profile`, `/admin/*`, `/api/v1/auth/*`.
 //!
 //! - Sign-in checks a phone and password (Argon2id), throttled per phone and per client address
-//!   (5 failures in 15 minutes → `429` with `Retry-After`), with one answer for an unknown phone
+//!   (5 attempts in 15 minutes, reserved atomically before the password check and given back
+//!   when it is right → `429` with `Retry-After`), with one answer for an unknown phone
 //!   and a wrong password. It starts a session: a refresh-token family in Postgres and a signed
 //!   access token (see `skazka_session`), as `HttpOnly; Secure; SameSite=Lax` cookies for a
 //!   browser or as JSON for the phone app.

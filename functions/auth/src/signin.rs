@@ -1,18 +1,20 @@
 //! Checking a phone and password (with throttling), and starting a session: shared by the sign-in
 //! page and the phone app's token route.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::http::request::Parts;
 use skazka_accounts::sessions::{self, Kind, Refresh};
+use skazka_accounts::throttle::{self, Bound};
 use skazka_accounts::{Account, password, phone, store};
 use skazka_app::AppState;
 use skazka_session::{Impersonator, Issued, Role};
 use skazka_web::AppError;
 use uuid::Uuid;
 
-/// Failures allowed per phone and per client address within [`WINDOW`].
-pub const LIMIT: usize = 5;
+/// Attempts allowed per phone and per client address within [`WINDOW`] (a correct password
+/// gives its attempt back).
+pub const LIMIT: u32 = 5;
 /// The throttling window.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
@@ -112,73 +114,27 @@ fn client_address(parts: &Parts) -> String {
     "unknown".to_owned()
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
-
-fn keys(phone: &str, address: &str) -> [String; 2] {
-    [
-        format!("signin-failures:phone:{phone}"),
-        format!("signin-failures:address:{address}"),
+/// The throttle's counters for a phone typed from an address, in the one order every
+/// reservation locks them (see [`throttle::reserve`]).
+fn bounds(phone: &str, address: &str) -> Vec<Bound> {
+    vec![
+        Bound::new(format!("phone:{phone}"), LIMIT),
+        Bound::new(format!("address:{address}"), LIMIT),
     ]
 }
 
-async fn failures(state: &AppState, key: &str) -> Result<Vec<u64>, AppError> {
-    let entry = state
-        .cache()
-        .backend()
-        .get(key)
-        .await
-        .map_err(|e| AppError::Unavailable(e.to_string()))?;
-    let mut list: Vec<u64> = entry
-        .and_then(|e| serde_json::from_slice(&e.value).ok())
-        .unwrap_or_default();
-    let since = now_ms().saturating_sub(WINDOW.as_millis() as u64);
-    list.retain(|t| *t > since);
-    Ok(list)
-}
-
-/// Seconds until a throttled phone or address may try again, if either is throttled.
-pub async fn throttled(
-    state: &AppState,
-    phone: &str,
-    address: &str,
-) -> Result<Option<u64>, AppError> {
-    let mut wait = None;
-    for key in keys(phone, address) {
-        let list = failures(state, &key).await?;
-        if list.len() >= LIMIT {
-            let oldest = list[list.len() - LIMIT];
-            let until = oldest + WINDOW.as_millis() as u64;
-            let secs = until.saturating_sub(now_ms()).div_ceil(1000).max(1);
-            wait = Some(wait.map_or(secs, |w: u64| w.max(secs)));
-        }
-    }
-    Ok(wait)
-}
-
-async fn record_failure(state: &AppState, phone: &str, address: &str) -> Result<(), AppError> {
-    for key in keys(phone, address) {
-        let mut list = failures(state, &key).await?;
-        list.push(now_ms());
-        let value = serde_json::to_vec(&list).unwrap_or_default();
-        state
-            .cache()
-            .backend()
-            .put(&key, &skazka_cache::Entry::new(value), WINDOW)
-            .await
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
-    }
-    Ok(())
-}
-
-async fn clear_failures(state: &AppState, phone: &str) {
-    let [key, _] = keys(phone, "");
-    if let Err(e) = state.cache().backend().delete(&key).await {
-        tracing::warn!(error = %e, "could not clear sign-in failures");
+/// After a correct password: the phone's earlier failures are forgotten and the address gets
+/// its attempt back (an office behind one address signs many people in).
+async fn forgive(state: &AppState, phone: &str, address: &str) {
+    let [phone_key, address_key] = [format!("phone:{phone}"), format!("address:{address}")];
+    let done = async {
+        throttle::clear(state.db(), &phone_key).await?;
+        throttle::release(state.db(), &[&address_key]).await?;
+        // Counters of windows long over go now and then (cheap: indexed by window start).
+        throttle::sweep(state.db(), 2 * WINDOW).await
+    };
+    if let Err(e) = done.await {
+        tracing::warn!(error = %e, "could not give back a sign-in attempt");
     }
 }
 
@@ -190,7 +146,8 @@ pub async fn authenticate(
     address: &str,
 ) -> Result<Account, Refusal> {
     let phone = phone::normalize(typed_phone).map_err(|e| Refusal::BadPhone(e.to_string()))?;
-    if let Some(secs) = throttled(state, &phone, address).await? {
+    // Reserved before the password is checked: concurrent guesses queue on the counters.
+    if let Err(secs) = throttle::reserve(state.db(), &bounds(&phone, address), WINDOW).await? {
         tracing::info!(retry_after = secs, "sign-in throttled");
         return Err(Refusal::Throttled(secs));
     }
@@ -199,9 +156,11 @@ pub async fn authenticate(
     // Unknown phones check a dummy hash: the answer takes as long either way.
     let matches = password::verify(typed_password, hash).await;
     let account = match found {
-        Some((account, _)) if matches => account,
+        Some((account, _)) if matches => {
+            forgive(state, &phone, address).await;
+            account
+        }
         _ => {
-            record_failure(state, &phone, address).await?;
             tracing::info!("sign-in refused: wrong phone or password");
             return Err(Refusal::WrongCredentials);
         }
@@ -212,7 +171,6 @@ pub async fn authenticate(
     if account.role == Role::Client && !account.approved {
         return Err(Refusal::AwaitingApproval);
     }
-    clear_failures(state, &phone).await;
     tracing::info!(account = %account.id, role = %account.role, "signed in");
     Ok(account)
 }

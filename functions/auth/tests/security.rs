@@ -72,3 +72,54 @@ async fn open_redirect_after_sign_in_is_refused() {
     let kept = sign_in_to(&mut browser, AGENT, "/orders?from=2026-01-01").await;
     assert_eq!(kept.header("location"), "/orders?from=2026-01-01");
 }
+
+/// A JSON sign-in from `address` (as CloudFront names the viewer).
+async fn token_from(router: &axum::Router, phone: &str, password: &str, address: &str) -> Reply {
+    skazka_testkit::send(
+        router,
+        axum::http::Request::post("/api/v1/auth/token")
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .header("cloudfront-viewer-address", format!("{address}:443"))
+            .body(axum::body::Body::from(
+                serde_json::json!({"phone": phone, "password": password}).to_string(),
+            ))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_guesses_are_throttled_before_the_password_check() {
+    let app = demo_app(&[]).await;
+    let router = skazka_auth::router(app.state.clone());
+    let guesses = (0..40).map(|i| {
+        let router = router.clone();
+        tokio::spawn(async move {
+            token_from(
+                &router,
+                AGENT,
+                &format!("guess-{i}"),
+                &format!("198.51.100.{i}"),
+            )
+            .await
+            .status
+        })
+    });
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let throttled = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, throttled), (5, 35), "{statuses:?}");
+    // The phone stays throttled, the right password included.
+    let after = token_from(&router, AGENT, PASSWORD, "198.51.100.200").await;
+    assert_eq!(after.status, StatusCode::TOO_MANY_REQUESTS);
+}

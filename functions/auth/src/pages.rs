@@ -511,6 +511,14 @@ pub async fn profile_post(
                 ));
             }
             store::set_password(state.db(), account.id, &form.new).await?;
+            // Whoever else knew the old password is signed out; this device stays.
+            signin::sign_out_elsewhere(
+                &state,
+                account.id,
+                session.identity.session_id,
+                "password changed",
+            )
+            .await?;
             tracing::info!(account = %account.id, "password changed by its owner");
             Ok(see_other("/profile?done=password", &[]))
         }

@@ -266,3 +266,17 @@ pub async fn sign_out_everywhere(
     sessions::revoke_all(state.db(), account, reason).await?;
     state.sessions().revoke_user(account).await
 }
+
+/// Ends every session of an account but `keep`: their refresh families in Postgres and their
+/// access tokens everywhere (per-session markers, so `keep`'s access token stays good).
+pub async fn sign_out_elsewhere(
+    state: &AppState,
+    account: Uuid,
+    keep: Uuid,
+    reason: &str,
+) -> Result<(), AppError> {
+    for session in sessions::revoke_others(state.db(), account, keep, reason).await? {
+        state.sessions().revoke_session(session).await?;
+    }
+    Ok(())
+}

@@ -123,3 +123,71 @@ async fn concurrent_guesses_are_throttled_before_the_password_check() {
     let after = token_from(&router, AGENT, PASSWORD, "198.51.100.200").await;
     assert_eq!(after.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// Changes the password in `/profile` from `browser`.
+async fn change_password(browser: &mut Browser, from: &str, to: &str) -> Reply {
+    let csrf = csrf_of(&browser.get("/profile").await.body);
+    browser
+        .post_form(
+            "/profile",
+            &[
+                ("csrf", &csrf),
+                ("action", "password"),
+                ("current", from),
+                ("new", to),
+                ("repeat", to),
+            ],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions() {
+    let app = demo_app(&[]).await;
+    let router = skazka_auth::router(app.state.clone());
+    // The phone app signed in before the change.
+    let issued = post_json(
+        &router,
+        "/api/v1/auth/token",
+        serde_json::json!({"phone": AGENT, "password": PASSWORD}),
+    )
+    .await
+    .json();
+    let old_access = issued["access_token"].as_str().unwrap().to_owned();
+    let old_refresh = issued["refresh_token"].as_str().unwrap().to_owned();
+    let mut other_browser = Browser::new(router.clone());
+    other_browser.sign_in(AGENT, PASSWORD).await;
+    let mut browser = Browser::new(router.clone());
+    browser.sign_in(AGENT, PASSWORD).await;
+
+    let changed = change_password(&mut browser, PASSWORD, "new-secret-42").await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+
+    // The others are signed out: access tokens at once, refresh families too.
+    assert_eq!(
+        get_bearer(&router, "/profile", &old_access).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let refreshed = post_json(
+        &router,
+        "/api/v1/auth/refresh",
+        serde_json::json!({"refresh_token": old_refresh}),
+    )
+    .await;
+    assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        other_browser.get("/profile").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let bounce = other_browser
+        .get("/api/v1/auth/refresh?next=%2Fprofile")
+        .await;
+    assert!(
+        bounce.header("location").starts_with("/login"),
+        "{bounce:?}"
+    );
+    // The device that changed it stays signed in, and its refresh token still works.
+    assert_eq!(browser.get("/profile").await.status, StatusCode::OK);
+    let own = browser.get("/api/v1/auth/refresh?next=%2Fprofile").await;
+    assert_eq!(own.header("location"), "/profile?refreshed=1");
+}

@@ -215,6 +215,25 @@ pub async fn revoke_all(pool: &PgPool, account: Uuid, reason: &str) -> Result<u6
         .await?)
 }
 
+/// Revokes every session of an account but `keep` (a password change: the device that changed
+/// it stays signed in). Returns the sessions revoked, whose access tokens must die too.
+pub async fn revoke_others(
+    pool: &PgPool,
+    account: Uuid,
+    keep: Uuid,
+    reason: &str,
+) -> Result<Vec<Uuid>, AccountError> {
+    let client = pool.get().await?;
+    let rows = client
+        .query(
+            "UPDATE sessions SET revoked_at = now(), revoked_reason = $3 \
+             WHERE account_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id",
+            &[&account, &keep, &reason],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// Whether a session is still open (not revoked, not past its absolute end).
 pub async fn is_open(pool: &PgPool, session: Uuid) -> Result<bool, AccountError> {
     let client = pool.get().await?;

@@ -5,12 +5,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use skazka_accounts::sessions::Kind;
+use skazka_accounts::sessions::{self, Kind};
 use skazka_accounts::{password, phone, store};
 use skazka_app::AppState;
 use skazka_session::{
-    ACCESS_COOKIE, COOKIE_LOST_REASON, CSRF_FIELD, Impersonator, REFRESH_COOKIE, Session, chrome,
-    cookie, mark_refreshed, safe_next, set_cookie,
+    ACCESS_COOKIE, COOKIE_LOST_REASON, CSRF_FIELD, Impersonator, REFRESH_COOKIE, REFRESH_PATH,
+    Session, chrome, cookie, mark_refreshed, safe_next, set_cookie,
 };
 use skazka_web::{AppError, page_with};
 
@@ -326,8 +326,13 @@ pub async fn register(
     ))
 }
 
-pub async fn logout_page(session: Option<Session>) -> Response {
+pub async fn logout_page(session: Option<Session>, headers: HeaderMap) -> Response {
     let Some(session) = session else {
+        // The access token expired but the refresh token may live on: go through the refresh
+        // route and back here, so the confirmation's form can end that family too.
+        if cookie(&headers, REFRESH_COOKIE).is_some() {
+            return see_other(&format!("{REFRESH_PATH}?next=%2Flogout"), &[]);
+        }
         return see_other("/login", &cleared_cookies());
     };
     html_response(
@@ -357,9 +362,11 @@ pub struct CsrfForm {
 pub async fn logout(
     State(state): State<AppState>,
     session: Option<Session>,
+    headers: HeaderMap,
     axum::Form(form): axum::Form<CsrfForm>,
 ) -> Result<Response, AppError> {
     let Some(session) = session else {
+        sign_out_by_refresh_cookie(&state, &headers, &form.csrf).await?;
         return Ok(see_other("/login", &cleared_cookies()));
     };
     session.check_csrf(Some(&form.csrf))?;
@@ -383,6 +390,27 @@ pub async fn logout(
         }
     }
     Ok(see_other("/login", &cleared_cookies()))
+}
+
+/// Signing out after the access token expired: the refresh cookie names the family, which ends
+/// too (else it would stay good for hours). The form's CSRF token is the family's own (a MAC of
+/// its session id), so another site cannot end it.
+async fn sign_out_by_refresh_cookie(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<(), AppError> {
+    let Some(token) = cookie(headers, REFRESH_COOKIE) else {
+        return Ok(());
+    };
+    if let Some((session, _)) = sessions::session_of(state.db(), token).await?
+        && state
+            .sessions()
+            .verify_mac("csrf", &session.to_string(), csrf)
+    {
+        signin::sign_out(state, session).await?;
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]

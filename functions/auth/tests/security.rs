@@ -191,3 +191,57 @@ async fn a_password_change_ends_the_other_sessions() {
     let own = browser.get("/api/v1/auth/refresh?next=%2Fprofile").await;
     assert_eq!(own.header("location"), "/profile?refreshed=1");
 }
+
+/// The refresh token a browser holds.
+fn refresh_cookie(browser: &Browser) -> String {
+    browser
+        .jar
+        .iter()
+        .find(|(name, _)| name.contains("refresh"))
+        .map(|(_, value)| value.clone())
+        .expect("a refresh cookie")
+}
+
+#[tokio::test]
+async fn sign_out_after_the_access_token_expired_ends_the_refresh_family() {
+    let app = demo_app(&[("SESSION_ACCESS_TTL_SECS", "1")]).await;
+    let router = skazka_auth::router(app.state.clone());
+    let mut browser = Browser::new(router.clone());
+    browser.sign_in(AGENT, PASSWORD).await;
+    let csrf = csrf_of(&browser.get("/logout").await.body);
+    let refresh = refresh_cookie(&browser);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    // The confirmation page opened earlier is submitted after the access token expired.
+    let out = browser.post_form("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.header("location"), "/login");
+    let after = post_json(
+        &router,
+        "/api/v1/auth/refresh",
+        serde_json::json!({"refresh_token": refresh}),
+    )
+    .await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "{}", after.body);
+
+    // Opening /logout with only the refresh token goes round the refresh route to the
+    // confirmation, whose form then ends the family.
+    let mut second = Browser::new(router.clone());
+    second.sign_in(AGENT, PASSWORD).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let page = second.get("/logout").await;
+    assert_eq!(
+        page.header("location"),
+        "/api/v1/auth/refresh?next=%2Flogout"
+    );
+    // Another site's form (no valid CSRF token) ends nothing.
+    let refresh = refresh_cookie(&second);
+    let forged = second.post_form("/logout", &[("csrf", "forged")]).await;
+    assert_eq!(forged.status, StatusCode::SEE_OTHER);
+    let still = post_json(
+        &router,
+        "/api/v1/auth/refresh",
+        serde_json::json!({"refresh_token": refresh}),
+    )
+    .await;
+    assert_eq!(still.status, StatusCode::OK, "{}", still.body);
+}

@@ -58,6 +58,7 @@ pub fn routes(_app: &AppState) -> Router<AppState> {
             get(pages::browser_refresh).post(api::refresh),
         )
         .route("/api/v1/auth/revoke", post(api::revoke))
+        .route(skazka_web::LOGOUT_ACTION, post(pages::logout))
 }
 
 /// The function's whole router: its routes in the shared shell.

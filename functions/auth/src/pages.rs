@@ -9,18 +9,20 @@ use skazka_accounts::sessions::{self, Kind};
 use skazka_accounts::{password, phone, store};
 use skazka_app::AppState;
 use skazka_session::{
-    ACCESS_COOKIE, COOKIE_LOST_REASON, CSRF_FIELD, Impersonator, REFRESH_COOKIE, REFRESH_PATH,
-    Session, chrome, cookie, mark_refreshed, safe_next, set_cookie,
+    ACCESS_COOKIE, COOKIE_LOST_REASON, CSRF_FIELD, Impersonator, REFRESH_COOKIE,
+    REFRESH_COOKIE_PATH, REFRESH_PATH, REFRESHABLE_COOKIE, Session, chrome, cookie, mark_refreshed,
+    safe_next, set_cookie, set_cookie_at,
 };
 use skazka_web::{AppError, page_with};
 
 use crate::signin::{self, RefreshRefusal, Refusal, Started};
 
 /// The anonymous forms' CSRF cookie (double submit: the form carries a MAC of it).
-pub const FORM_COOKIE: &str = "skazka_form";
+pub const FORM_COOKIE: &str = "__Host-skazka_form";
 
-/// Cookies that carry a started session.
-pub fn session_cookies(state: &AppState, started: &Started) -> [HeaderValue; 2] {
+/// Cookies that carry a started session: the access token (every path), the refresh token (only
+/// the auth routes that use it) and the flag that a refresh is possible (every path).
+pub fn session_cookies(state: &AppState, started: &Started) -> [HeaderValue; 3] {
     let settings = state.sessions().settings();
     [
         set_cookie(
@@ -28,19 +30,23 @@ pub fn session_cookies(state: &AppState, started: &Started) -> [HeaderValue; 2] 
             &started.access.token,
             Some(settings.access_ttl),
         ),
-        set_cookie(
+        set_cookie_at(
             REFRESH_COOKIE,
             &started.refresh.token,
+            REFRESH_COOKIE_PATH,
             Some(settings.absolute_timeout),
         ),
+        set_cookie(REFRESHABLE_COOKIE, "1", Some(settings.absolute_timeout)),
     ]
 }
 
 /// Cookies that end a session in this browser.
-pub fn cleared_cookies() -> [HeaderValue; 2] {
+pub fn cleared_cookies() -> [HeaderValue; 3] {
+    let gone = Some(std::time::Duration::ZERO);
     [
-        set_cookie(ACCESS_COOKIE, "", Some(std::time::Duration::ZERO)),
-        set_cookie(REFRESH_COOKIE, "", Some(std::time::Duration::ZERO)),
+        set_cookie(ACCESS_COOKIE, "", gone),
+        set_cookie_at(REFRESH_COOKIE, "", REFRESH_COOKIE_PATH, gone),
+        set_cookie(REFRESHABLE_COOKIE, "", gone),
     ]
 }
 
@@ -330,7 +336,7 @@ pub async fn logout_page(session: Option<Session>, headers: HeaderMap) -> Respon
     let Some(session) = session else {
         // The access token expired but the refresh token may live on: go through the refresh
         // route and back here, so the confirmation's form can end that family too.
-        if cookie(&headers, REFRESH_COOKIE).is_some() {
+        if cookie(&headers, REFRESHABLE_COOKIE).is_some() {
             return see_other(&format!("{REFRESH_PATH}?next=%2Flogout"), &[]);
         }
         return see_other("/login", &cleared_cookies());
@@ -342,7 +348,7 @@ pub async fn logout_page(session: Option<Session>, headers: HeaderMap) -> Respon
             &chrome(Some(&session)),
             html! {
                 h1 { "Выйти из портала?" }
-                form.inline method="post" action="/logout" {
+                form.inline method="post" action=(skazka_web::LOGOUT_ACTION) {
                     input type="hidden" name=(CSRF_FIELD) value=(session.csrf_token());
                     button type="submit" { "Выйти" }
                 }
@@ -458,7 +464,7 @@ fn profile_page(
                 input type="hidden" name="action" value="logout_all";
                 button.secondary type="submit" { "Выйти на всех устройствах" }
             }
-            form.inline method="post" action="/logout" {
+            form.inline method="post" action=(skazka_web::LOGOUT_ACTION) {
                 input type="hidden" name=(CSRF_FIELD) value=(session.csrf_token());
                 button.secondary type="submit" { "Выйти" }
             }

@@ -196,9 +196,8 @@ async fn a_password_change_ends_the_other_sessions() {
 fn refresh_cookie(browser: &Browser) -> String {
     browser
         .jar
-        .iter()
-        .find(|(name, _)| name.contains("refresh"))
-        .map(|(_, value)| value.clone())
+        .get(skazka_session::REFRESH_COOKIE)
+        .cloned()
         .expect("a refresh cookie")
 }
 
@@ -212,7 +211,9 @@ async fn sign_out_after_the_access_token_expired_ends_the_refresh_family() {
     let refresh = refresh_cookie(&browser);
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     // The confirmation page opened earlier is submitted after the access token expired.
-    let out = browser.post_form("/logout", &[("csrf", &csrf)]).await;
+    let out = browser
+        .post_form(skazka_web::LOGOUT_ACTION, &[("csrf", &csrf)])
+        .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(out.header("location"), "/login");
     let after = post_json(
@@ -235,7 +236,9 @@ async fn sign_out_after_the_access_token_expired_ends_the_refresh_family() {
     );
     // Another site's form (no valid CSRF token) ends nothing.
     let refresh = refresh_cookie(&second);
-    let forged = second.post_form("/logout", &[("csrf", "forged")]).await;
+    let forged = second
+        .post_form(skazka_web::LOGOUT_ACTION, &[("csrf", "forged")])
+        .await;
     assert_eq!(forged.status, StatusCode::SEE_OTHER);
     let still = post_json(
         &router,
@@ -244,4 +247,67 @@ async fn sign_out_after_the_access_token_expired_ends_the_refresh_family() {
     )
     .await;
     assert_eq!(still.status, StatusCode::OK, "{}", still.body);
+}
+
+#[tokio::test]
+async fn cookies_are_host_prefixed_and_the_refresh_cookie_goes_only_where_it_is_used() {
+    let app = demo_app(&[]).await;
+    let router = skazka_auth::router(app.state.clone());
+    let mut browser = Browser::new(router.clone());
+    let signed_in = browser.sign_in(AGENT, PASSWORD).await;
+    let cookies: Vec<&str> = signed_in
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    let find = |name: &str| {
+        *cookies
+            .iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in {cookies:?}"))
+    };
+    for name in [
+        skazka_session::ACCESS_COOKIE,
+        skazka_session::REFRESHABLE_COOKIE,
+    ] {
+        let c = find(name);
+        assert!(name.starts_with("__Host-"), "{name}");
+        assert!(c.contains("; Path=/;") && c.contains("Secure"), "{c}");
+        assert!(!c.contains("Domain"), "{c}");
+    }
+    let refresh = find(skazka_session::REFRESH_COOKIE);
+    assert!(skazka_session::REFRESH_COOKIE.starts_with("__Secure-"));
+    assert!(
+        refresh.contains("; Path=/api/v1/auth;") && refresh.contains("Secure"),
+        "{refresh}"
+    );
+    // The anonymous forms' cookie is `__Host-` too.
+    let form = Browser::new(router.clone()).get("/login").await;
+    assert!(
+        form.header("set-cookie").starts_with("__Host-skazka_form="),
+        "{:?}",
+        form.headers
+    );
+    // With the jar honouring paths: pages still go round the refresh route (the flag), the
+    // refresh route still rotates, and sign-out from a page's form ends the family.
+    let page = browser.get("/profile").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let back = browser.get("/api/v1/auth/refresh?next=%2Fprofile").await;
+    assert_eq!(back.header("location"), "/profile?refreshed=1");
+    let logout = browser.get("/logout").await;
+    assert!(logout.body.contains(r#"action="/api/v1/auth/logout""#));
+    let token = refresh_cookie(&browser);
+    let csrf = csrf_of(&logout.body);
+    browser
+        .post_form(skazka_web::LOGOUT_ACTION, &[("csrf", &csrf)])
+        .await;
+    assert!(!browser.jar.contains_key(skazka_session::ACCESS_COOKIE));
+    let after = post_json(
+        &router,
+        "/api/v1/auth/refresh",
+        serde_json::json!({"refresh_token": token}),
+    )
+    .await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
 }

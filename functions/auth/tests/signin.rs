@@ -33,7 +33,11 @@ async fn each_role_signs_in_and_lands_on_its_home_page() {
             .iter()
             .map(|v| v.to_str().unwrap())
             .collect();
-        for name in ["skazka_session=", "skazka_refresh="] {
+        for name in [
+            "__Host-skazka_session=",
+            "__Secure-skazka_refresh=",
+            "__Host-skazka_refreshable=",
+        ] {
             let c = cookies.iter().find(|c| c.starts_with(name)).unwrap();
             assert!(
                 c.contains("HttpOnly") && c.contains("Secure") && c.contains("SameSite=Lax"),
@@ -372,7 +376,7 @@ async fn tokens_expire_refresh_rotates_and_reuse_revokes_the_family() {
     );
     let back = browser.get("/api/v1/auth/refresh?next=%2Fprofile").await;
     assert_eq!(back.header("location"), "/profile?refreshed=1");
-    browser.jar.remove("skazka_session");
+    browser.jar.remove(skazka_session::ACCESS_COOKIE);
     let lost = browser.get("/profile?refreshed=1").await;
     assert_eq!(lost.status, StatusCode::SEE_OTHER);
     assert_eq!(

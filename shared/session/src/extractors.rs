@@ -8,7 +8,7 @@ use http::{HeaderValue, Method, header};
 use skazka_web::{AppError, Format, Person, Role};
 use uuid::Uuid;
 
-use crate::cookies::{REFRESH_COOKIE, cookie, token_of};
+use crate::cookies::{REFRESHABLE_COOKIE, cookie, token_of};
 use crate::tokens::{Identity, Verifier, VerifyError};
 use crate::{Guid, LOGIN_PATH, REFRESH_PATH};
 
@@ -205,7 +205,7 @@ pub struct SessionRejection {
     format: Format,
     /// Path and query of the refused request.
     next: String,
-    /// A GET with a refresh cookie: go through the refresh route first.
+    /// A GET with the refreshable flag: go through the refresh route first.
     can_refresh: bool,
     /// Back from the refresh route without a session: the cookie did not come back.
     cookie_lost: bool,
@@ -262,7 +262,7 @@ async fn extract(parts: &Parts, verifier: &Verifier) -> Result<Session, SessionR
         SessionRejection {
             cookie_lost,
             can_refresh: parts.method == Method::GET
-                && cookie(&parts.headers, REFRESH_COOKIE).is_some()
+                && cookie(&parts.headers, REFRESHABLE_COOKIE).is_some()
                 && !cookie_lost
                 && !matches!(error, VerifyError::Unavailable(_)),
             error,

@@ -343,13 +343,19 @@ async fn extractors_answer_redirect_401_403() {
     let (status, headers, _) = call(&router, "/who?x=1", &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], "/login?next=%2Fwho%3Fx%3D1");
-    let (status, headers, _) = call(&router, "/who", &[("cookie", "skazka_refresh=abc")]).await;
+    let (status, headers, _) = call(
+        &router,
+        "/who",
+        &[("cookie", "__Host-skazka_refreshable=1")],
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], "/api/v1/auth/refresh?next=%2Fwho");
     // Back from the refresh route still without a session: the cookie was lost, no loop.
     let back = mark_refreshed("/who?x=1");
     assert_eq!(back, "/who?x=1&refreshed=1");
-    let (status, headers, _) = call(&router, &back, &[("cookie", "skazka_refresh=abc")]).await;
+    let (status, headers, _) =
+        call(&router, &back, &[("cookie", "__Host-skazka_refreshable=1")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
         headers["location"],

@@ -311,3 +311,39 @@ async fn cookies_are_host_prefixed_and_the_refresh_cookie_goes_only_where_it_is_
     .await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn private_pages_are_not_stored() {
+    let app = demo_app(&[]).await;
+    let router = skazka_auth::router(app.state.clone());
+    let mut admin = Browser::new(router.clone());
+    admin.sign_in(ADMIN, PASSWORD).await;
+    for path in [
+        "/admin",
+        "/admin/users",
+        "/admin/audit",
+        "/admin/settings",
+        "/profile",
+        "/no-such-page",
+    ] {
+        let reply = admin.get(path).await;
+        assert_eq!(reply.header("cache-control"), "no-store", "{path}");
+    }
+    let issued = post_json(
+        &router,
+        "/api/v1/auth/token",
+        serde_json::json!({"phone": ADMIN, "password": PASSWORD}),
+    )
+    .await
+    .json();
+    let bearer = get_bearer(
+        &router,
+        "/admin/users",
+        issued["access_token"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(bearer.header("cache-control"), "no-store");
+    // A request without a session keeps the page's own policy (here none).
+    let anonymous = Browser::new(router.clone()).get("/no-such-page").await;
+    assert!(anonymous.headers.get("cache-control").is_none());
+}

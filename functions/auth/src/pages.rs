@@ -289,13 +289,64 @@ pub struct RegisterForm {
     password2: String,
 }
 
+/// The longest name or organisation a registration takes (characters).
+pub const MAX_NAME: usize = 200;
+/// The longest phone as typed (spaces, brackets and dashes included).
+pub const MAX_PHONE: usize = 32;
+
+/// Why a field of the registration is too long to look at, if one is.
+fn too_long(form: &RegisterForm) -> Option<String> {
+    let chars = |s: &str| s.chars().count();
+    if chars(&form.phone) > MAX_PHONE {
+        Some(format!("Номер телефона — не длиннее {MAX_PHONE} символов"))
+    } else if chars(&form.name) > MAX_NAME {
+        Some(format!(
+            "Имя или организация — не длиннее {MAX_NAME} символов"
+        ))
+    } else if form.password.len() > password::MAX_BYTES
+        || form.password2.len() > password::MAX_BYTES
+    {
+        Some("Пароль слишком длинный".to_owned())
+    } else {
+        None
+    }
+}
+
 pub async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
+    signin::ClientAddress(address): signin::ClientAddress,
     axum::Form(form): axum::Form<RegisterForm>,
 ) -> Result<Response, AppError> {
     check_form_token(&state, &headers, &form.csrf)?;
     let (csrf, _) = form_token(&state, &headers);
+    // Every field is bounded before anything else looks at it; a name too long to show is not
+    // shown back either.
+    if let Some(problem) = too_long(&form) {
+        let name: String = form.name.chars().take(MAX_NAME).collect();
+        let phone: String = form.phone.chars().take(MAX_PHONE).collect();
+        return Ok(html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            register_page(&csrf, &phone, &name, Some(&problem)),
+            None,
+        ));
+    }
+    // Throttled like sign-in: each application hashes a password and writes an account.
+    if let Err(secs) = signin::reserve_registration(&state, &form.phone, &address).await? {
+        let message = format!(
+            "Слишком много заявок. Попробуйте снова через {} мин.",
+            secs.div_ceil(60).max(1)
+        );
+        let mut response = html_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            register_page(&csrf, &form.phone, &form.name, Some(&message)),
+            None,
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return Ok(response);
+    }
     let problem = match phone::normalize(&form.phone) {
         Err(e) => Some(e.to_string()),
         Ok(_) if form.name.trim().is_empty() => Some("Укажите имя или организацию".to_owned()),

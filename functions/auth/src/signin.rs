@@ -138,6 +138,21 @@ async fn forgive(state: &AppState, phone: &str, address: &str) {
     }
 }
 
+/// Reserves one registration from `address` for the phone as typed (both bounded like
+/// sign-in attempts, none given back): `Err(seconds to wait)` past the bound.
+pub async fn reserve_registration(
+    state: &AppState,
+    typed_phone: &str,
+    address: &str,
+) -> Result<Result<(), u64>, AppError> {
+    let phone = phone::normalize(typed_phone).unwrap_or_else(|_| typed_phone.trim().to_owned());
+    let bounds = [
+        Bound::new(format!("register:phone:{phone}"), LIMIT),
+        Bound::new(format!("register:address:{address}"), LIMIT),
+    ];
+    Ok(throttle::reserve(state.db(), &bounds, WINDOW).await?)
+}
+
 /// Checks a phone and password: the account, or why not.
 pub async fn authenticate(
     state: &AppState,

@@ -347,3 +347,68 @@ async fn private_pages_are_not_stored() {
     let anonymous = Browser::new(router.clone()).get("/no-such-page").await;
     assert!(anonymous.headers.get("cache-control").is_none());
 }
+
+/// Submits the registration form from `address`.
+async fn register(browser: &mut Browser, phone: &str, name: &str, address: &str) -> Reply {
+    let csrf = csrf_of(&browser.get("/register").await.body);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("csrf", csrf.as_str()),
+            ("phone", phone),
+            ("name", name),
+            ("password", "client-pass-1"),
+            ("password2", "client-pass-1"),
+        ])
+        .finish();
+    browser
+        .send(
+            axum::http::Request::post("/register")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cloudfront-viewer-address", format!("{address}:443")),
+            axum::body::Body::from(body),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn registration_is_throttled_and_every_field_bounded() {
+    let app = demo_app(&[]).await;
+    let router = skazka_auth::router(app.state.clone());
+    let mut browser = Browser::new(router.clone());
+    // Fields too long: a clear 422 page, nothing stored.
+    let long_name = "Я".repeat(201);
+    let refused = register(&mut browser, "+77019990001", &long_name, "192.0.2.1").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("не длиннее 200 символов"),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains(&long_name));
+    let long_phone = format!("+7701{}", " ".repeat(40));
+    let refused = register(&mut browser, &long_phone, "ТОО Ромашка", "192.0.2.1").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("не длиннее 32 символов"));
+    // Five applications from one address in the window, then 429 with Retry-After.
+    for i in 0..5 {
+        let phone = format!("+7701999000{i}");
+        let ok = register(&mut browser, &phone, "ТОО Ромашка", "192.0.2.2").await;
+        assert_eq!(ok.status, StatusCode::OK, "{i}: {}", ok.body);
+    }
+    let throttled = register(&mut browser, "+77019990009", "ТОО Ромашка", "192.0.2.2").await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.header("retry-after").parse::<u64>().unwrap() > 0);
+    assert!(throttled.body.contains("Слишком много заявок"));
+    // One phone is bounded across addresses too.
+    for i in 0..5 {
+        register(
+            &mut browser,
+            "+77019990100",
+            "ТОО Ромашка",
+            &format!("192.0.2.{}", 10 + i),
+        )
+        .await;
+    }
+    let same_phone = register(&mut browser, "+77019990100", "ТОО Ромашка", "192.0.2.99").await;
+    assert_eq!(same_phone.status, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -253,12 +253,20 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Started, RefreshRe
             return Err(RefreshRefusal::AccountClosed);
         }
     };
+    // An impersonation lives only as long as its admin is an active admin.
     let impersonator = match refresh.impersonator_id {
-        Some(id) => store::get(state.db(), id).await?.map(|a| Impersonator {
-            id: a.id,
-            name: a.name,
-        }),
         None => None,
+        Some(id) => match store::get(state.db(), id).await? {
+            Some(admin) if admin.active && admin.role == Role::Admin => Some(Impersonator {
+                id: admin.id,
+                name: admin.name,
+            }),
+            _ => {
+                tracing::warn!(session = %refresh.session_id, "impersonation whose admin is no longer one: ended");
+                sign_out(state, refresh.session_id).await?;
+                return Err(RefreshRefusal::AccountClosed);
+            }
+        },
     };
     let identity = store::identity(state.db(), &account, refresh.session_id, impersonator).await?;
     let access = state.sessions().issue(&identity)?;
@@ -272,14 +280,18 @@ pub async fn sign_out(state: &AppState, session: Uuid) -> Result<(), AppError> {
     state.sessions().revoke_session(session).await
 }
 
-/// Ends every session of an account.
+/// Ends every session of an account, and those an admin holds as someone else through it.
 pub async fn sign_out_everywhere(
     state: &AppState,
     account: Uuid,
     reason: &str,
 ) -> Result<(), AppError> {
-    sessions::revoke_all(state.db(), account, reason).await?;
-    state.sessions().revoke_user(account).await
+    let impersonations = sessions::revoke_all(state.db(), account, reason).await?;
+    state.sessions().revoke_user(account).await?;
+    for session in impersonations {
+        state.sessions().revoke_session(session).await?;
+    }
+    Ok(())
 }
 
 /// Ends every session of an account but `keep`: their refresh families in Postgres and their

@@ -412,3 +412,76 @@ async fn registration_is_throttled_and_every_field_bounded() {
     let same_phone = register(&mut browser, "+77019990100", "ТОО Ромашка", "192.0.2.99").await;
     assert_eq!(same_phone.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// Signs an admin in and starts impersonating the demo agent: the browser now holds the
+/// impersonation session.
+async fn impersonating_the_agent(router: &axum::Router) -> Browser {
+    let mut admin = Browser::new(router.clone());
+    admin.sign_in(ADMIN, PASSWORD).await;
+    let path = format!("/admin/users/{}", onec_sim::demo::DEMO_AGENT);
+    let csrf = csrf_of(&admin.get(&path).await.body);
+    let started = admin
+        .post_form(&path, &[("csrf", &csrf), ("action", "impersonate")])
+        .await;
+    assert_eq!(started.header("location"), "/orders");
+    assert!(
+        admin
+            .get("/profile")
+            .await
+            .body
+            .contains("Вы работаете от имени")
+    );
+    admin
+}
+
+#[tokio::test]
+async fn an_impersonation_ends_with_its_admin() {
+    let app = demo_app(&[]).await;
+    let router = skazka_auth::router(app.state.clone());
+    // The admin signs out everywhere from another device: the impersonation ends at once.
+    let mut impersonating = impersonating_the_agent(&router).await;
+    let mut elsewhere = Browser::new(router.clone());
+    elsewhere.sign_in(ADMIN, PASSWORD).await;
+    let csrf = csrf_of(&elsewhere.get("/profile").await.body);
+    elsewhere
+        .post_form("/profile", &[("csrf", &csrf), ("action", "logout_all")])
+        .await;
+    assert_eq!(
+        impersonating.get("/profile").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let refresh = impersonating
+        .get("/api/v1/auth/refresh?next=%2Fprofile")
+        .await;
+    assert!(
+        refresh.header("location").starts_with("/login"),
+        "{refresh:?}"
+    );
+
+    // The admin is deactivated (or loses the role): the impersonation's refresh is refused.
+    let mut impersonating = impersonating_the_agent(&router).await;
+    let token = refresh_cookie(&impersonating);
+    let (admin, _) = skazka_accounts::store::for_sign_in(app.state.db(), ADMIN)
+        .await
+        .unwrap()
+        .unwrap();
+    skazka_accounts::store::set_active(app.state.db(), admin.id, false)
+        .await
+        .unwrap();
+    let refresh = impersonating
+        .get("/api/v1/auth/refresh?next=%2Fprofile")
+        .await;
+    assert!(
+        refresh.header("location").starts_with("/login"),
+        "{refresh:?}"
+    );
+    // And it stays refused once the admin is back: the family ended.
+    skazka_accounts::store::set_active(app.state.db(), admin.id, true)
+        .await
+        .unwrap();
+    let token = impersonating
+        .jar
+        .get(skazka_session::REFRESH_COOKIE)
+        .cloned();
+    assert!(token.is_none(), "the refusal clears the cookies");
+}

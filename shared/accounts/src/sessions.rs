@@ -203,16 +203,29 @@ pub async fn revoke(pool: &PgPool, session: Uuid, reason: &str) -> Result<(), Ac
     Ok(())
 }
 
-/// Revokes every session of an account (sign out everywhere, deactivation, role change).
-pub async fn revoke_all(pool: &PgPool, account: Uuid, reason: &str) -> Result<u64, AccountError> {
+/// Revokes every session of an account (sign out everywhere, deactivation, role change), and
+/// every session an admin holds as someone else through it (an impersonation ends with its
+/// admin). Returns those impersonation sessions: their access tokens are another person's, so
+/// the caller revokes them one by one.
+pub async fn revoke_all(
+    pool: &PgPool,
+    account: Uuid,
+    reason: &str,
+) -> Result<Vec<Uuid>, AccountError> {
     let client = pool.get().await?;
-    Ok(client
-        .execute(
+    let rows = client
+        .query(
             "UPDATE sessions SET revoked_at = now(), revoked_reason = $2 \
-             WHERE account_id = $1 AND revoked_at IS NULL",
+             WHERE (account_id = $1 OR impersonator_id = $1) AND revoked_at IS NULL \
+             RETURNING id, account_id <> $1",
             &[&account, &reason],
         )
-        .await?)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter(|r| r.get::<_, bool>(1))
+        .map(|r| r.get(0))
+        .collect())
 }
 
 /// Revokes every session of an account but `keep` (a password change: the device that changed

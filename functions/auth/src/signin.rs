@@ -231,8 +231,15 @@ pub enum RefreshRefusal {
 /// Exchanges a refresh token: the next refresh token and a fresh access token built from the
 /// account as it is now (role, team, partners).
 pub async fn refresh(state: &AppState, token: &str) -> Result<Started, RefreshRefusal> {
-    let idle = state.sessions().settings().idle_timeout;
-    let refresh = match sessions::rotate(state.db(), token, idle).await {
+    let settings = state.sessions().settings();
+    let rotation = sessions::Rotation {
+        idle: settings.idle_timeout,
+        grace: settings.refresh_grace,
+    };
+    // Derived, not random: the same token presented twice within the grace period (two tabs)
+    // gets the same successor, which nobody can compute without the key.
+    let successor = state.sessions().mac("refresh-successor", token);
+    let refresh = match sessions::rotate(state.db(), token, &successor, rotation).await {
         Ok(Ok(refresh)) => refresh,
         Ok(Err(refused)) => {
             if refused == sessions::Refused::Reused {

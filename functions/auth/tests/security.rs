@@ -490,3 +490,80 @@ async fn an_impersonation_ends_with_its_admin() {
         .get(0);
     assert_eq!(open, 0);
 }
+
+async fn refresh_json(router: &axum::Router, token: &str) -> Reply {
+    post_json(
+        router,
+        "/api/v1/auth/refresh",
+        serde_json::json!({"refresh_token": token}),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_refreshing_at_once_share_the_successor_but_later_reuse_ends_the_session() {
+    let app = demo_app(&[("SESSION_REFRESH_GRACE_SECS", "2")]).await;
+    let router = skazka_auth::router(app.state.clone());
+    let issued = post_json(
+        &router,
+        "/api/v1/auth/token",
+        serde_json::json!({"phone": AGENT, "password": PASSWORD}),
+    )
+    .await
+    .json();
+    let first = issued["refresh_token"].as_str().unwrap().to_owned();
+    // Two tabs present the same token at the same moment: both get the same successor.
+    let (a, b) = tokio::join!(refresh_json(&router, &first), refresh_json(&router, &first));
+    assert_eq!(
+        (a.status, b.status),
+        (StatusCode::OK, StatusCode::OK),
+        "{} {}",
+        a.body,
+        b.body
+    );
+    let successor = a.json()["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(b.json()["refresh_token"], successor.as_str());
+    assert_ne!(successor, first);
+    // A third presentation a moment later (a slow tab) still gets it.
+    let slow = refresh_json(&router, &first).await;
+    assert_eq!(slow.json()["refresh_token"], successor.as_str());
+    // The successor works, once, as any refresh token.
+    let next = refresh_json(&router, &successor).await;
+    assert_eq!(next.status, StatusCode::OK);
+    let latest = next.json()["refresh_token"].as_str().unwrap().to_owned();
+    let access = next.json()["access_token"].as_str().unwrap().to_owned();
+
+    // Once the successor is spent, the first token is a copy even inside the grace period.
+    let copy = refresh_json(&router, &first).await;
+    assert_eq!(copy.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get_bearer(&router, "/profile", &access).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the family ended"
+    );
+    assert_eq!(
+        refresh_json(&router, &latest).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Past the grace period, a spent token is reuse: the family ends.
+    let issued = post_json(
+        &router,
+        "/api/v1/auth/token",
+        serde_json::json!({"phone": AGENT, "password": PASSWORD}),
+    )
+    .await
+    .json();
+    let token = issued["refresh_token"].as_str().unwrap().to_owned();
+    let rotated = refresh_json(&router, &token).await;
+    let successor = rotated.json()["refresh_token"].as_str().unwrap().to_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(
+        refresh_json(&router, &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        refresh_json(&router, &successor).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -170,6 +170,9 @@ pub struct SessionSettings {
     pub idle_timeout: Duration,
     /// `SESSION_ABSOLUTE_TIMEOUT_SECS` (default 43200): a session ends this long after sign-in.
     pub absolute_timeout: Duration,
+    /// `SESSION_REFRESH_GRACE_SECS` (default 5, 0 to 60): how long a just-spent refresh token still yields
+    /// the same successor (two tabs refreshing at once), instead of counting as reuse.
+    pub refresh_grace: Duration,
 }
 
 impl Default for SessionSettings {
@@ -179,6 +182,7 @@ impl Default for SessionSettings {
             access_ttl: Duration::from_secs(15 * 60),
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            refresh_grace: Duration::from_secs(5),
         }
     }
 }
@@ -615,11 +619,27 @@ fn read_session(r: &mut Reader<'_>) -> SessionSettings {
         "SESSION_ABSOLUTE_TIMEOUT_SECS",
         defaults.absolute_timeout,
     );
+    // Zero is allowed here: no grace, every spent token presented again is reuse.
+    let refresh_grace = match r.get("SESSION_REFRESH_GRACE_SECS") {
+        None => defaults.refresh_grace,
+        Some(v) => match v.parse::<u64>() {
+            Ok(secs) if secs <= 60 => Duration::from_secs(secs),
+            _ => {
+                r.bad(
+                    "SESSION_REFRESH_GRACE_SECS",
+                    "a whole number of seconds from 0 to 60",
+                    Some(v),
+                );
+                defaults.refresh_grace
+            }
+        },
+    };
     SessionSettings {
         keys,
         access_ttl,
         idle_timeout,
         absolute_timeout,
+        refresh_grace,
     }
 }
 

@@ -81,6 +81,7 @@ async fn token_from(router: &axum::Router, phone: &str, password: &str, address:
             .header("content-type", "application/json")
             .header("accept", "application/json")
             .header("cloudfront-viewer-address", format!("{address}:443"))
+            .header("x-origin-verify", ORIGIN_SECRET)
             .body(axum::body::Body::from(
                 serde_json::json!({"phone": phone, "password": password}).to_string(),
             ))
@@ -91,7 +92,7 @@ async fn token_from(router: &axum::Router, phone: &str, password: &str, address:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_guesses_are_throttled_before_the_password_check() {
-    let app = demo_app(&[]).await;
+    let app = demo_app(&[("ORIGIN_SECRET", ORIGIN_SECRET)]).await;
     let router = skazka_auth::router(app.state.clone());
     let guesses = (0..40).map(|i| {
         let router = router.clone();
@@ -364,7 +365,8 @@ async fn register(browser: &mut Browser, phone: &str, name: &str, address: &str)
         .send(
             axum::http::Request::post("/register")
                 .header("content-type", "application/x-www-form-urlencoded")
-                .header("cloudfront-viewer-address", format!("{address}:443")),
+                .header("cloudfront-viewer-address", format!("{address}:443"))
+                .header("x-origin-verify", ORIGIN_SECRET),
             axum::body::Body::from(body),
         )
         .await
@@ -372,7 +374,7 @@ async fn register(browser: &mut Browser, phone: &str, name: &str, address: &str)
 
 #[tokio::test]
 async fn registration_is_throttled_and_every_field_bounded() {
-    let app = demo_app(&[]).await;
+    let app = demo_app(&[("ORIGIN_SECRET", ORIGIN_SECRET)]).await;
     let router = skazka_auth::router(app.state.clone());
     let mut browser = Browser::new(router.clone());
     // Fields too long: a clear 422 page, nothing stored.
@@ -566,4 +568,91 @@ async fn two_tabs_refreshing_at_once_share_the_successor_but_later_reuse_ends_th
         refresh_json(&router, &successor).await.status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// A wrong-password JSON sign-in naming its viewer, with `secret` as the origin header.
+async fn guess_from(
+    router: &axum::Router,
+    phone: &str,
+    viewer: &str,
+    secret: Option<&str>,
+) -> StatusCode {
+    let mut request = axum::http::Request::post("/api/v1/auth/token")
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .header("cloudfront-viewer-address", format!("{viewer}:443"));
+    if let Some(secret) = secret {
+        request = request.header("x-origin-verify", secret);
+    }
+    let body = serde_json::json!({"phone": phone, "password": "wrong-guess"}).to_string();
+    skazka_testkit::send(router, request.body(axum::body::Body::from(body)).unwrap())
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn the_viewer_address_is_trusted_only_from_cloudfront() {
+    let app = demo_app(&[("ORIGIN_SECRET", ORIGIN_SECRET)]).await;
+    let router = skazka_auth::router(app.state.clone());
+    let phones: Vec<String> = (0..8).map(|i| format!("+7701555000{i}")).collect();
+    // Going round CloudFront (no origin secret, or a wrong one) with a new "viewer" per request:
+    // every request is the one address the API saw, and the sixth is throttled.
+    for (wrong_secret, offset) in [(None, 0), (Some("guessed-secret"), 100)] {
+        let app = demo_app(&[("ORIGIN_SECRET", ORIGIN_SECRET)]).await;
+        let router = skazka_auth::router(app.state.clone());
+        let statuses: Vec<StatusCode> = futures_serial(&phones, |i, phone| {
+            let router = router.clone();
+            async move {
+                guess_from(
+                    &router,
+                    &phone,
+                    &format!("198.51.100.{}", offset + i),
+                    wrong_secret,
+                )
+                .await
+            }
+        })
+        .await;
+        assert_eq!(
+            statuses[..5],
+            [StatusCode::UNAUTHORIZED; 5],
+            "{wrong_secret:?}"
+        );
+        assert_eq!(
+            statuses[5..],
+            [StatusCode::TOO_MANY_REQUESTS; 3],
+            "{wrong_secret:?}"
+        );
+    }
+    // Through CloudFront (the secret present) each viewer counts on its own.
+    let statuses = futures_serial(&phones, |i, phone| {
+        let router = router.clone();
+        async move {
+            guess_from(
+                &router,
+                &phone,
+                &format!("203.0.113.{i}"),
+                Some(ORIGIN_SECRET),
+            )
+            .await
+        }
+    })
+    .await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+}
+
+/// Runs `f` over `items` one after another.
+async fn futures_serial<F, Fut>(items: &[String], f: F) -> Vec<StatusCode>
+where
+    F: Fn(usize, String) -> Fut,
+    Fut: std::future::Future<Output = StatusCode>,
+{
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        out.push(f(i, item.clone()).await);
+    }
+    out
 }

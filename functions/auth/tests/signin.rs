@@ -161,7 +161,7 @@ async fn wrong_password_and_unknown_phone_get_one_answer() {
 
 #[tokio::test]
 async fn five_failures_throttle_the_phone_and_the_address() {
-    let app = demo_app(&[]).await;
+    let app = demo_app(&[("ORIGIN_SECRET", ORIGIN_SECRET)]).await;
     let router = skazka_auth::router(app.state.clone());
     let mut browser = Browser::new(router.clone());
     for _ in 0..5 {
@@ -202,7 +202,8 @@ async fn five_failures_throttle_the_phone_and_the_address() {
         .send(
             axum::http::Request::post("/login")
                 .header("content-type", "application/x-www-form-urlencoded")
-                .header("cloudfront-viewer-address", "203.0.113.7:50123"),
+                .header("cloudfront-viewer-address", "203.0.113.7:50123")
+                .header("x-origin-verify", ORIGIN_SECRET),
             axum::body::Body::from(body),
         )
         .await;

@@ -158,6 +158,10 @@ impl Default for ReadSettings {
     }
 }
 
+/// The header CloudFront adds to every origin request (an origin custom header) with
+/// `ORIGIN_SECRET`'s value: proof that a request came through CloudFront.
+pub const ORIGIN_SECRET_HEADER: &str = "x-origin-verify";
+
 /// Sessions: signing keys and lifetimes.
 #[derive(Clone, Debug)]
 pub struct SessionSettings {
@@ -212,6 +216,10 @@ pub struct Config {
     pub environment: String,
     /// `AWS_LAMBDA_FUNCTION_NAME`, set by Lambda itself: logs are JSON when present.
     pub lambda_function: Option<String>,
+    /// `ORIGIN_SECRET`: the value CloudFront sends in [`ORIGIN_SECRET_HEADER`]. Only a request
+    /// carrying it may name its viewer in `CloudFront-Viewer-Address`; `None` means that header
+    /// is never trusted (the local runner).
+    pub origin_secret: Option<Secret>,
     /// `SESSION_*`: session signing keys and lifetimes.
     pub session: SessionSettings,
     /// `ONEC_READ_BUDGET_MS`, `ONEC_BREAKER_*`: how pages wait for 1C.
@@ -456,6 +464,14 @@ impl Config {
         };
 
         let lambda_function = r.get("AWS_LAMBDA_FUNCTION_NAME");
+        let origin_secret = match r.get("ORIGIN_SECRET") {
+            None => None,
+            Some(v) if v.len() >= 32 => Some(Secret::new(v)),
+            Some(_) => {
+                r.bad("ORIGIN_SECRET", "a secret of 32 characters or more", None);
+                None
+            }
+        };
         let session = read_session(&mut r);
         let reads = read_reads(&mut r);
 
@@ -472,6 +488,7 @@ impl Config {
                 sentry_dsn,
                 environment,
                 lambda_function,
+                origin_secret,
                 session,
                 reads,
             })

@@ -44,8 +44,8 @@ pub use cookies::{
     set_cookie, set_cookie_at, token_of,
 };
 pub use extractors::{
-    COOKIE_LOST_REASON, REFRESHED_PARAM, Scope, Session, SessionRejection, Via, mark_refreshed,
-    safe_next,
+    COOKIE_LOST_REASON, REFRESHED_PARAM, Scope, Session, SessionRejection, Via, constant_time_eq,
+    mark_refreshed, safe_next,
 };
 pub use onec_client::Guid;
 pub use skazka_web::{CSRF_FIELD, Role};

@@ -196,6 +196,7 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    holder: Option<Session>,
     signin::ClientAddress(address): signin::ClientAddress,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, AppError> {
@@ -227,19 +228,21 @@ pub async fn login(
         }
         response
     };
-    let account = match signin::authenticate(&state, &form.phone, &form.password, &address).await {
-        Ok(account) => account,
-        Err(Refusal::Failed(e)) => return Err(e),
-        Err(refusal) => {
-            let status = match refusal {
-                Refusal::BadPhone(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                Refusal::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-                Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
-                _ => StatusCode::FORBIDDEN,
-            };
-            return Ok(refuse(status, &refusal));
-        }
-    };
+    let holder = holder.map(|s| s.user_id());
+    let account =
+        match signin::authenticate(&state, &form.phone, &form.password, &address, holder).await {
+            Ok(account) => account,
+            Err(Refusal::Failed(e)) => return Err(e),
+            Err(refusal) => {
+                let status = match refusal {
+                    Refusal::BadPhone(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                    Refusal::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+                    Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
+                    _ => StatusCode::FORBIDDEN,
+                };
+                return Ok(refuse(status, &refusal));
+            }
+        };
     let started = signin::start_session(&state, &account, Kind::Browser, None, None).await?;
     let next = match safe_next(&form.next) {
         "/" => account.role.home(),

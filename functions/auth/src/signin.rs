@@ -13,9 +13,13 @@ use skazka_session::{Impersonator, Issued, Role, constant_time_eq};
 use skazka_web::AppError;
 use uuid::Uuid;
 
-/// Attempts allowed per phone and per client address within [`WINDOW`] (a correct password
-/// gives its attempt back).
+/// Attempts allowed per phone from one address within [`WINDOW`]: the bound against guessing
+/// (a correct password gives its attempt back).
 pub const LIMIT: u32 = 5;
+/// Attempts allowed per phone from all addresses together, and per address for all phones, within
+/// [`WINDOW`]. Higher than [`LIMIT`] so a stranger cannot lock an owner out with five guesses;
+/// past [`LIMIT`] each attempt on the phone waits longer ([`delay`]).
+pub const WIDE_LIMIT: u32 = 20;
 /// The throttling window.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
@@ -133,20 +137,43 @@ fn client_address(parts: &Parts, origin_secret: Option<&Secret>) -> String {
 }
 
 /// The throttle's counters for a phone typed from an address, in the one order every
-/// reservation locks them (see [`throttle::reserve`]).
-fn bounds(phone: &str, address: &str) -> Vec<Bound> {
-    vec![
-        Bound::new(format!("phone:{phone}"), LIMIT),
-        Bound::new(format!("address:{address}"), LIMIT),
-    ]
+/// reservation locks them (see [`throttle::reserve`]): the phone from this address, the phone
+/// from anywhere (left out for a device that holds a session of the account), the address.
+fn bounds(phone: &str, address: &str, trusted_device: bool) -> Vec<Bound> {
+    let mut bounds = vec![Bound::new(format!("pair:{phone}:{address}"), LIMIT)];
+    if !trusted_device {
+        bounds.push(Bound::new(format!("phone:{phone}"), WIDE_LIMIT));
+    }
+    bounds.push(Bound::new(format!("address:{address}"), WIDE_LIMIT));
+    bounds
+}
+
+/// The wait before checking the `attempt`-th password for a phone in the window: none up to
+/// [`LIMIT`], then 250 ms doubling to at most 4 s, so guessing from many addresses stays slow.
+pub fn delay(attempt: u32) -> Duration {
+    match attempt.checked_sub(LIMIT + 1) {
+        None => Duration::ZERO,
+        Some(past) => Duration::from_millis(250 << past.min(4)),
+    }
+}
+
+/// Whether `holder` (the account of a valid session the request carries) is the account of
+/// `phone`: that device is never locked out by what strangers did to the phone.
+async fn holds_session_of(state: &AppState, holder: Option<Uuid>, phone: &str) -> bool {
+    let Some(holder) = holder else { return false };
+    matches!(store::get(state.db(), holder).await, Ok(Some(a)) if a.phone == phone)
 }
 
 /// After a correct password: the phone's earlier failures are forgotten and the address gets
 /// its attempt back (an office behind one address signs many people in).
 async fn forgive(state: &AppState, phone: &str, address: &str) {
-    let [phone_key, address_key] = [format!("phone:{phone}"), format!("address:{address}")];
+    let [pair_key, address_key] = [
+        format!("pair:{phone}:{address}"),
+        format!("address:{address}"),
+    ];
     let done = async {
-        throttle::clear(state.db(), &phone_key).await?;
+        throttle::clear(state.db(), &pair_key).await?;
+        throttle::clear(state.db(), &format!("phone:{phone}")).await?;
         throttle::release(state.db(), &[&address_key]).await?;
         // Counters of windows long over go now and then (cheap: indexed by window start).
         throttle::sweep(state.db(), 2 * WINDOW).await
@@ -168,21 +195,38 @@ pub async fn reserve_registration(
         Bound::new(format!("register:phone:{phone}"), LIMIT),
         Bound::new(format!("register:address:{address}"), LIMIT),
     ];
-    Ok(throttle::reserve(state.db(), &bounds, WINDOW).await?)
+    Ok(throttle::reserve(state.db(), &bounds, WINDOW)
+        .await?
+        .map(|_| ()))
 }
 
 /// Checks a phone and password: the account, or why not.
+///
+/// `holder` is the account of a valid session the request carries, if any: a device already
+/// signed in to this phone's account is not bound by the phone's wide limit or its delay.
 pub async fn authenticate(
     state: &AppState,
     typed_phone: &str,
     typed_password: &str,
     address: &str,
+    holder: Option<Uuid>,
 ) -> Result<Account, Refusal> {
     let phone = phone::normalize(typed_phone).map_err(|e| Refusal::BadPhone(e.to_string()))?;
+    let trusted = holds_session_of(state, holder, &phone).await;
     // Reserved before the password is checked: concurrent guesses queue on the counters.
-    if let Err(secs) = throttle::reserve(state.db(), &bounds(&phone, address), WINDOW).await? {
-        tracing::info!(retry_after = secs, "sign-in throttled");
-        return Err(Refusal::Throttled(secs));
+    let counts =
+        match throttle::reserve(state.db(), &bounds(&phone, address, trusted), WINDOW).await? {
+            Ok(counts) => counts,
+            Err(secs) => {
+                tracing::info!(retry_after = secs, "sign-in throttled");
+                return Err(Refusal::Throttled(secs));
+            }
+        };
+    if !trusted {
+        let wait = delay(counts.get(1).copied().unwrap_or(0));
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
     }
     let found = store::for_sign_in(state.db(), &phone).await?;
     let hash = found.as_ref().and_then(|(_, h)| h.as_deref());

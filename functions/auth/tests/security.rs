@@ -119,7 +119,9 @@ async fn concurrent_guesses_are_throttled_before_the_password_check() {
         .iter()
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
-    assert_eq!((checked, throttled), (5, 35), "{statuses:?}");
+    // From 40 addresses the phone's wide bound holds: exactly that many reached the check.
+    let wide = skazka_auth::signin::WIDE_LIMIT as usize;
+    assert_eq!((checked, throttled), (wide, 40 - wide), "{statuses:?}");
     // The phone stays throttled, the right password included.
     let after = token_from(&router, AGENT, PASSWORD, "198.51.100.200").await;
     assert_eq!(after.status, StatusCode::TOO_MANY_REQUESTS);
@@ -594,9 +596,10 @@ async fn guess_from(
 async fn the_viewer_address_is_trusted_only_from_cloudfront() {
     let app = demo_app(&[("ORIGIN_SECRET", ORIGIN_SECRET)]).await;
     let router = skazka_auth::router(app.state.clone());
-    let phones: Vec<String> = (0..8).map(|i| format!("+7701555000{i}")).collect();
+    let wide = skazka_auth::signin::WIDE_LIMIT as usize;
+    let phones: Vec<String> = (0..wide + 3).map(|i| format!("+770155500{i:02}")).collect();
     // Going round CloudFront (no origin secret, or a wrong one) with a new "viewer" per request:
-    // every request is the one address the API saw, and the sixth is throttled.
+    // every request is the one address the API saw, and past the address's bound it is throttled.
     for (wrong_secret, offset) in [(None, 0), (Some("guessed-secret"), 100)] {
         let app = demo_app(&[("ORIGIN_SECRET", ORIGIN_SECRET)]).await;
         let router = skazka_auth::router(app.state.clone());
@@ -613,15 +616,13 @@ async fn the_viewer_address_is_trusted_only_from_cloudfront() {
             }
         })
         .await;
-        assert_eq!(
-            statuses[..5],
-            [StatusCode::UNAUTHORIZED; 5],
-            "{wrong_secret:?}"
-        );
-        assert_eq!(
-            statuses[5..],
-            [StatusCode::TOO_MANY_REQUESTS; 3],
-            "{wrong_secret:?}"
+        let (checked, throttled) = statuses.split_at(wide);
+        assert!(
+            checked.iter().all(|s| *s == StatusCode::UNAUTHORIZED)
+                && throttled
+                    .iter()
+                    .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+            "{wrong_secret:?}: {statuses:?}"
         );
     }
     // Through CloudFront (the secret present) each viewer counts on its own.
@@ -655,4 +656,74 @@ where
         out.push(f(i, item.clone()).await);
     }
     out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn strangers_cannot_lock_the_owner_out() {
+    let app = demo_app(&[("ORIGIN_SECRET", ORIGIN_SECRET)]).await;
+    let router = skazka_auth::router(app.state.clone());
+    // The owner's phone app is signed in before the attack.
+    let owner = token_from(&router, AGENT, PASSWORD, "203.0.113.1")
+        .await
+        .json();
+    let owner_access = owner["access_token"].as_str().unwrap().to_owned();
+    let owner_refresh = owner["refresh_token"].as_str().unwrap().to_owned();
+
+    // Five guesses from one address close that address to the phone, not the owner's.
+    for _ in 0..5 {
+        token_from(&router, AGENT, "guess", "198.51.100.1").await;
+    }
+    assert_eq!(
+        token_from(&router, AGENT, PASSWORD, "198.51.100.1")
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        token_from(&router, AGENT, PASSWORD, "203.0.113.2")
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // Guesses from many addresses: past LIMIT each waits longer, and the wide bound closes the
+    // phone to new devices…
+    assert_eq!(skazka_auth::signin::delay(5), std::time::Duration::ZERO);
+    assert!(skazka_auth::signin::delay(7) > skazka_auth::signin::delay(6));
+    let attack = (0..skazka_auth::signin::WIDE_LIMIT + 2).map(|i| {
+        let router = router.clone();
+        tokio::spawn(async move {
+            token_from(&router, AGENT, "guess", &format!("198.51.100.{}", 10 + i)).await
+        })
+    });
+    for guess in attack {
+        guess.await.unwrap();
+    }
+    assert_eq!(
+        token_from(&router, AGENT, PASSWORD, "203.0.113.3")
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // …but not to the owner's signed-in device: its session lets it sign in again,
+    let again = skazka_testkit::send(
+        &router,
+        axum::http::Request::post("/api/v1/auth/token")
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .header("authorization", format!("Bearer {owner_access}"))
+            .header("cloudfront-viewer-address", "203.0.113.4:443")
+            .header("x-origin-verify", ORIGIN_SECRET)
+            .body(axum::body::Body::from(
+                serde_json::json!({"phone": AGENT, "password": PASSWORD}).to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    // and its refresh token never goes through the throttle.
+    assert_eq!(
+        refresh_json(&router, &owner_refresh).await.status,
+        StatusCode::OK
+    );
 }

@@ -30,18 +30,20 @@ impl Bound {
     }
 }
 
-/// Reserves one attempt under every bound, or says how long to wait (whole seconds, at least
-/// one) when any bound is spent. Bounds are locked in the order given: callers pass them in
+/// Reserves one attempt under every bound — the attempts counted so far under each, this one
+/// included, in the order given — or says how long to wait (whole seconds, at least one) when
+/// any bound is spent. Bounds are locked in the order given: callers pass them in
 /// one fixed order of kinds, so two reservations never wait on each other in a cycle.
 pub async fn reserve(
     pool: &PgPool,
     bounds: &[Bound],
     window: Duration,
-) -> Result<Result<(), u64>, AccountError> {
+) -> Result<Result<Vec<u32>, u64>, AccountError> {
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
     let secs = window.as_secs_f64();
     let mut wait: Option<u64> = None;
+    let mut counts = Vec::with_capacity(bounds.len());
     for bound in bounds {
         let row = tx
             .query_one(
@@ -58,6 +60,7 @@ pub async fn reserve(
             .await?;
         let attempts: i32 = row.get(0);
         let started: DateTime<Utc> = row.get(1);
+        counts.push(attempts.max(0) as u32);
         if attempts as i64 > bound.limit as i64 {
             let ends = started + chrono::Duration::from_std(window).unwrap_or_default();
             let left = (ends - Utc::now()).num_milliseconds().max(0) as u64;
@@ -70,7 +73,7 @@ pub async fn reserve(
         Some(secs) => Ok(Err(secs)),
         None => {
             tx.commit().await?;
-            Ok(Ok(()))
+            Ok(Ok(counts))
         }
     }
 }

@@ -8,10 +8,13 @@ use axum::body::Body;
 
 use crate::{Reply, send};
 
-/// Requests through a router, keeping cookies like a browser.
+/// Requests through a router, keeping cookies like a browser (each sent only under its `Path`).
 pub struct Browser {
     pub router: Router,
+    /// Cookie name → value.
     pub jar: BTreeMap<String, String>,
+    /// Cookie name → the `Path` it was set with.
+    pub paths: BTreeMap<String, String>,
     /// Every response seen, for "no password in any response".
     pub seen: Vec<String>,
 }
@@ -21,13 +24,18 @@ impl Browser {
         Browser {
             router,
             jar: BTreeMap::new(),
+            paths: BTreeMap::new(),
             seen: Vec::new(),
         }
     }
 
-    fn cookie_header(&self) -> String {
+    fn cookie_header(&self, path: &str) -> String {
         self.jar
             .iter()
+            .filter(|(k, _)| {
+                let scope = self.paths.get(*k).map_or("/", String::as_str);
+                path.starts_with(scope)
+            })
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("; ")
@@ -35,18 +43,30 @@ impl Browser {
 
     pub async fn send(&mut self, request: axum::http::request::Builder, body: Body) -> Reply {
         let mut request = request;
-        if !self.jar.is_empty() {
-            request = request.header("cookie", self.cookie_header());
+        let path = request
+            .uri_ref()
+            .map(|u| u.path().to_owned())
+            .unwrap_or_default();
+        let cookies = self.cookie_header(&path);
+        if !cookies.is_empty() {
+            request = request.header("cookie", cookies);
         }
         let reply = send(&self.router, request.body(body).unwrap()).await;
         for value in reply.headers.get_all("set-cookie") {
             let text = value.to_str().unwrap();
             let (pair, attrs) = text.split_once(';').unwrap_or((text, ""));
             let (name, value) = pair.split_once('=').unwrap();
+            let path = attrs
+                .split(';')
+                .filter_map(|a| a.trim().strip_prefix("Path="))
+                .next()
+                .unwrap_or("/");
             if attrs.contains("Max-Age=0") {
                 self.jar.remove(name);
+                self.paths.remove(name);
             } else {
                 self.jar.insert(name.to_owned(), value.to_owned());
+                self.paths.insert(name.to_owned(), path.to_owned());
             }
         }
         self.seen

@@ -55,6 +55,7 @@ fn problem(status: StatusCode, detail: String) -> Response {
 pub async fn token(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    holder: Option<Session>,
     Json(request): Json<TokenRequest>,
 ) -> Result<Response, AppError> {
     let device = request
@@ -63,7 +64,8 @@ pub async fn token(
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(|d| d.chars().take(200).collect::<String>());
-    match signin::authenticate(&state, &request.phone, &request.password, &address).await {
+    let holder = holder.map(|s| s.user_id());
+    match signin::authenticate(&state, &request.phone, &request.password, &address, holder).await {
         Ok(account) => {
             let started =
                 signin::start_session(&state, &account, Kind::Mobile, device.as_deref(), None)

@@ -1,8 +1,10 @@
 //! The auth function (one Lambda): sign-in, sign-out, profile and administration — `/login`,
 //! `/register`, `/logout`, `/profile`, `/admin/*`, `/api/v1/auth/*`.
 //!
-//! - Sign-in checks a phone and password (Argon2id), throttled per phone and per client address
-//!   (5 failures in 15 minutes → `429` with `Retry-After`), with one answer for an unknown phone
+//! - Sign-in checks a phone and password (Argon2id), throttled (attempts reserved atomically
+//!   before the password check, given back when it is right; 5 per phone and address, 20 per
+//!   phone with a growing delay, 20 per address in 15 minutes → `429` with `Retry-After`; see
+//!   [`signin`] and the README's Security section), with one answer for an unknown phone
 //!   and a wrong password. It starts a session: a refresh-token family in Postgres and a signed
 //!   access token (see `skazka_session`), as `HttpOnly; Secure; SameSite=Lax` cookies for a
 //!   browser or as JSON for the phone app.
@@ -57,6 +59,7 @@ pub fn routes(_app: &AppState) -> Router<AppState> {
             get(pages::browser_refresh).post(api::refresh),
         )
         .route("/api/v1/auth/revoke", post(api::revoke))
+        .route(skazka_web::LOGOUT_ACTION, post(pages::logout))
 }
 
 /// The function's whole router: its routes in the shared shell.

@@ -5,22 +5,24 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use skazka_accounts::sessions::Kind;
+use skazka_accounts::sessions::{self, Kind};
 use skazka_accounts::{password, phone, store};
 use skazka_app::AppState;
 use skazka_session::{
-    ACCESS_COOKIE, COOKIE_LOST_REASON, CSRF_FIELD, Impersonator, REFRESH_COOKIE, Session, chrome,
-    cookie, mark_refreshed, safe_next, set_cookie,
+    ACCESS_COOKIE, COOKIE_LOST_REASON, CSRF_FIELD, Impersonator, REFRESH_COOKIE,
+    REFRESH_COOKIE_PATH, REFRESH_PATH, REFRESHABLE_COOKIE, Session, chrome, cookie, mark_refreshed,
+    safe_next, set_cookie, set_cookie_at,
 };
 use skazka_web::{AppError, page_with};
 
 use crate::signin::{self, RefreshRefusal, Refusal, Started};
 
 /// The anonymous forms' CSRF cookie (double submit: the form carries a MAC of it).
-pub const FORM_COOKIE: &str = "skazka_form";
+pub const FORM_COOKIE: &str = "__Host-skazka_form";
 
-/// Cookies that carry a started session.
-pub fn session_cookies(state: &AppState, started: &Started) -> [HeaderValue; 2] {
+/// Cookies that carry a started session: the access token (every path), the refresh token (only
+/// the auth routes that use it) and the flag that a refresh is possible (every path).
+pub fn session_cookies(state: &AppState, started: &Started) -> [HeaderValue; 3] {
     let settings = state.sessions().settings();
     [
         set_cookie(
@@ -28,19 +30,23 @@ pub fn session_cookies(state: &AppState, started: &Started) -> [HeaderValue; 2] 
             &started.access.token,
             Some(settings.access_ttl),
         ),
-        set_cookie(
+        set_cookie_at(
             REFRESH_COOKIE,
             &started.refresh.token,
+            REFRESH_COOKIE_PATH,
             Some(settings.absolute_timeout),
         ),
+        set_cookie(REFRESHABLE_COOKIE, "1", Some(settings.absolute_timeout)),
     ]
 }
 
 /// Cookies that end a session in this browser.
-pub fn cleared_cookies() -> [HeaderValue; 2] {
+pub fn cleared_cookies() -> [HeaderValue; 3] {
+    let gone = Some(std::time::Duration::ZERO);
     [
-        set_cookie(ACCESS_COOKIE, "", Some(std::time::Duration::ZERO)),
-        set_cookie(REFRESH_COOKIE, "", Some(std::time::Duration::ZERO)),
+        set_cookie(ACCESS_COOKIE, "", gone),
+        set_cookie_at(REFRESH_COOKIE, "", REFRESH_COOKIE_PATH, gone),
+        set_cookie(REFRESHABLE_COOKIE, "", gone),
     ]
 }
 
@@ -190,11 +196,17 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    holder: Option<Session>,
     signin::ClientAddress(address): signin::ClientAddress,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, AppError> {
     check_form_token(&state, &headers, &form.csrf)?;
     let (csrf, _) = form_token(&state, &headers);
+    // The form shown again carries on only a `next` that is safe to follow.
+    let kept_next = match safe_next(&form.next) {
+        "/" => "",
+        next => next,
+    };
     let refuse = |status: StatusCode, refusal: &Refusal| {
         let mut response = html_response(
             status,
@@ -202,7 +214,7 @@ pub async fn login(
                 &csrf,
                 LoginView {
                     phone: &form.phone,
-                    next: &form.next,
+                    next: kept_next,
                     error: Some(refusal.message()),
                     notice: None,
                 },
@@ -216,19 +228,21 @@ pub async fn login(
         }
         response
     };
-    let account = match signin::authenticate(&state, &form.phone, &form.password, &address).await {
-        Ok(account) => account,
-        Err(Refusal::Failed(e)) => return Err(e),
-        Err(refusal) => {
-            let status = match refusal {
-                Refusal::BadPhone(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                Refusal::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-                Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
-                _ => StatusCode::FORBIDDEN,
-            };
-            return Ok(refuse(status, &refusal));
-        }
-    };
+    let holder = holder.map(|s| s.user_id());
+    let account =
+        match signin::authenticate(&state, &form.phone, &form.password, &address, holder).await {
+            Ok(account) => account,
+            Err(Refusal::Failed(e)) => return Err(e),
+            Err(refusal) => {
+                let status = match refusal {
+                    Refusal::BadPhone(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                    Refusal::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+                    Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
+                    _ => StatusCode::FORBIDDEN,
+                };
+                return Ok(refuse(status, &refusal));
+            }
+        };
     let started = signin::start_session(&state, &account, Kind::Browser, None, None).await?;
     let next = match safe_next(&form.next) {
         "/" => account.role.home(),
@@ -278,13 +292,64 @@ pub struct RegisterForm {
     password2: String,
 }
 
+/// The longest name or organisation a registration takes (characters).
+pub const MAX_NAME: usize = 200;
+/// The longest phone as typed (spaces, brackets and dashes included).
+pub const MAX_PHONE: usize = 32;
+
+/// Why a field of the registration is too long to look at, if one is.
+fn too_long(form: &RegisterForm) -> Option<String> {
+    let chars = |s: &str| s.chars().count();
+    if chars(&form.phone) > MAX_PHONE {
+        Some(format!("Номер телефона — не длиннее {MAX_PHONE} символов"))
+    } else if chars(&form.name) > MAX_NAME {
+        Some(format!(
+            "Имя или организация — не длиннее {MAX_NAME} символов"
+        ))
+    } else if form.password.len() > password::MAX_BYTES
+        || form.password2.len() > password::MAX_BYTES
+    {
+        Some("Пароль слишком длинный".to_owned())
+    } else {
+        None
+    }
+}
+
 pub async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
+    signin::ClientAddress(address): signin::ClientAddress,
     axum::Form(form): axum::Form<RegisterForm>,
 ) -> Result<Response, AppError> {
     check_form_token(&state, &headers, &form.csrf)?;
     let (csrf, _) = form_token(&state, &headers);
+    // Every field is bounded before anything else looks at it; a name too long to show is not
+    // shown back either.
+    if let Some(problem) = too_long(&form) {
+        let name: String = form.name.chars().take(MAX_NAME).collect();
+        let phone: String = form.phone.chars().take(MAX_PHONE).collect();
+        return Ok(html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            register_page(&csrf, &phone, &name, Some(&problem)),
+            None,
+        ));
+    }
+    // Throttled like sign-in: each application hashes a password and writes an account.
+    if let Err(secs) = signin::reserve_registration(&state, &form.phone, &address).await? {
+        let message = format!(
+            "Слишком много заявок. Попробуйте снова через {} мин.",
+            secs.div_ceil(60).max(1)
+        );
+        let mut response = html_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            register_page(&csrf, &form.phone, &form.name, Some(&message)),
+            None,
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return Ok(response);
+    }
     let problem = match phone::normalize(&form.phone) {
         Err(e) => Some(e.to_string()),
         Ok(_) if form.name.trim().is_empty() => Some("Укажите имя или организацию".to_owned()),
@@ -321,8 +386,13 @@ pub async fn register(
     ))
 }
 
-pub async fn logout_page(session: Option<Session>) -> Response {
+pub async fn logout_page(session: Option<Session>, headers: HeaderMap) -> Response {
     let Some(session) = session else {
+        // The access token expired but the refresh token may live on: go through the refresh
+        // route and back here, so the confirmation's form can end that family too.
+        if cookie(&headers, REFRESHABLE_COOKIE).is_some() {
+            return see_other(&format!("{REFRESH_PATH}?next=%2Flogout"), &[]);
+        }
         return see_other("/login", &cleared_cookies());
     };
     html_response(
@@ -332,7 +402,7 @@ pub async fn logout_page(session: Option<Session>) -> Response {
             &chrome(Some(&session)),
             html! {
                 h1 { "Выйти из портала?" }
-                form.inline method="post" action="/logout" {
+                form.inline method="post" action=(skazka_web::LOGOUT_ACTION) {
                     input type="hidden" name=(CSRF_FIELD) value=(session.csrf_token());
                     button type="submit" { "Выйти" }
                 }
@@ -352,9 +422,11 @@ pub struct CsrfForm {
 pub async fn logout(
     State(state): State<AppState>,
     session: Option<Session>,
+    headers: HeaderMap,
     axum::Form(form): axum::Form<CsrfForm>,
 ) -> Result<Response, AppError> {
     let Some(session) = session else {
+        sign_out_by_refresh_cookie(&state, &headers, &form.csrf).await?;
         return Ok(see_other("/login", &cleared_cookies()));
     };
     session.check_csrf(Some(&form.csrf))?;
@@ -378,6 +450,27 @@ pub async fn logout(
         }
     }
     Ok(see_other("/login", &cleared_cookies()))
+}
+
+/// Signing out after the access token expired: the refresh cookie names the family, which ends
+/// too (else it would stay good for hours). The form's CSRF token is the family's own (a MAC of
+/// its session id), so another site cannot end it.
+async fn sign_out_by_refresh_cookie(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<(), AppError> {
+    let Some(token) = cookie(headers, REFRESH_COOKIE) else {
+        return Ok(());
+    };
+    if let Some((session, _)) = sessions::session_of(state.db(), token).await?
+        && state
+            .sessions()
+            .verify_mac("csrf", &session.to_string(), csrf)
+    {
+        signin::sign_out(state, session).await?;
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -425,7 +518,7 @@ fn profile_page(
                 input type="hidden" name="action" value="logout_all";
                 button.secondary type="submit" { "Выйти на всех устройствах" }
             }
-            form.inline method="post" action="/logout" {
+            form.inline method="post" action=(skazka_web::LOGOUT_ACTION) {
                 input type="hidden" name=(CSRF_FIELD) value=(session.csrf_token());
                 button.secondary type="submit" { "Выйти" }
             }
@@ -506,6 +599,14 @@ pub async fn profile_post(
                 ));
             }
             store::set_password(state.db(), account.id, &form.new).await?;
+            // Whoever else knew the old password is signed out; this device stays.
+            signin::sign_out_elsewhere(
+                &state,
+                account.id,
+                session.identity.session_id,
+                "password changed",
+            )
+            .await?;
             tracing::info!(account = %account.id, "password changed by its owner");
             Ok(see_other("/profile?done=password", &[]))
         }

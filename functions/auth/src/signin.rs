@@ -1,18 +1,25 @@
 //! Checking a phone and password (with throttling), and starting a session: shared by the sign-in
 //! page and the phone app's token route.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::http::request::Parts;
 use skazka_accounts::sessions::{self, Kind, Refresh};
+use skazka_accounts::throttle::{self, Bound};
 use skazka_accounts::{Account, password, phone, store};
 use skazka_app::AppState;
-use skazka_session::{Impersonator, Issued, Role};
+use skazka_config::{ORIGIN_SECRET_HEADER, Secret};
+use skazka_session::{Impersonator, Issued, Role, constant_time_eq};
 use skazka_web::AppError;
 use uuid::Uuid;
 
-/// Failures allowed per phone and per client address within [`WINDOW`].
-pub const LIMIT: usize = 5;
+/// Attempts allowed per phone from one address within [`WINDOW`]: the bound against guessing
+/// (a correct password gives its attempt back).
+pub const LIMIT: u32 = 5;
+/// Attempts allowed per phone from all addresses together, and per address for all phones, within
+/// [`WINDOW`]. Higher than [`LIMIT`] so a stranger cannot lock an owner out with five guesses;
+/// past [`LIMIT`] each attempt on the phone waits longer ([`delay`]).
+pub const WIDE_LIMIT: u32 = 20;
 /// The throttling window.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
@@ -73,28 +80,45 @@ impl Refusal {
     }
 }
 
-/// The caller's address (an extractor): API Gateway's source IP in Lambda, the socket's peer
-/// locally, `unknown` otherwise.
+/// The caller's address (an extractor): the viewer CloudFront names, on a request that proves it
+/// came through CloudFront; else API Gateway's source IP in Lambda, the socket's peer locally,
+/// `unknown` otherwise.
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
+impl axum::extract::FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(client_address(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(
+            parts,
+            state.config().origin_secret.as_ref(),
+        )))
     }
 }
 
-fn client_address(parts: &Parts) -> String {
+/// Whether the request carries CloudFront's origin header with the configured secret.
+fn from_cloudfront(parts: &Parts, secret: Option<&Secret>) -> bool {
+    let (Some(secret), Some(sent)) = (secret, parts.headers.get(ORIGIN_SECRET_HEADER)) else {
+        return false;
+    };
+    constant_time_eq(sent.as_bytes(), secret.expose().as_bytes())
+}
+
+fn client_address(parts: &Parts, origin_secret: Option<&Secret>) -> String {
     use skazka_lambda::lambda_http::request::RequestContext;
     // Behind CloudFront, API Gateway's source IP is an edge's: CloudFront names the viewer in
-    // `CloudFront-Viewer-Address` (ip:port) when its origin request policy forwards it.
-    if let Some(viewer) = parts
-        .headers
-        .get("cloudfront-viewer-address")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit_once(':').map(|(ip, _)| ip.trim().to_owned()))
-        .filter(|ip| !ip.is_empty())
+    // `CloudFront-Viewer-Address` (ip:port). Anyone can send that header, so it counts only
+    // beside the origin secret that CloudFront adds and a caller going round it does not know.
+    if from_cloudfront(parts, origin_secret)
+        && let Some(viewer) = parts
+            .headers
+            .get("cloudfront-viewer-address")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit_once(':').map(|(ip, _)| ip.trim().to_owned()))
+            .filter(|ip| !ip.is_empty())
     {
         return viewer;
     }
@@ -112,96 +136,108 @@ fn client_address(parts: &Parts) -> String {
     "unknown".to_owned()
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
+/// The throttle's counters for a phone typed from an address, in the one order every
+/// reservation locks them (see [`throttle::reserve`]): the phone from this address, the phone
+/// from anywhere (left out for a device that holds a session of the account), the address.
+fn bounds(phone: &str, address: &str, trusted_device: bool) -> Vec<Bound> {
+    let mut bounds = vec![Bound::new(format!("pair:{phone}:{address}"), LIMIT)];
+    if !trusted_device {
+        bounds.push(Bound::new(format!("phone:{phone}"), WIDE_LIMIT));
+    }
+    bounds.push(Bound::new(format!("address:{address}"), WIDE_LIMIT));
+    bounds
 }
 
-fn keys(phone: &str, address: &str) -> [String; 2] {
-    [
-        format!("signin-failures:phone:{phone}"),
-        format!("signin-failures:address:{address}"),
-    ]
+/// The wait before checking the `attempt`-th password for a phone in the window: none up to
+/// [`LIMIT`], then 250 ms doubling to at most 4 s, so guessing from many addresses stays slow.
+pub fn delay(attempt: u32) -> Duration {
+    match attempt.checked_sub(LIMIT + 1) {
+        None => Duration::ZERO,
+        Some(past) => Duration::from_millis(250 << past.min(4)),
+    }
 }
 
-async fn failures(state: &AppState, key: &str) -> Result<Vec<u64>, AppError> {
-    let entry = state
-        .cache()
-        .backend()
-        .get(key)
-        .await
-        .map_err(|e| AppError::Unavailable(e.to_string()))?;
-    let mut list: Vec<u64> = entry
-        .and_then(|e| serde_json::from_slice(&e.value).ok())
-        .unwrap_or_default();
-    let since = now_ms().saturating_sub(WINDOW.as_millis() as u64);
-    list.retain(|t| *t > since);
-    Ok(list)
+/// Whether `holder` (the account of a valid session the request carries) is the account of
+/// `phone`: that device is never locked out by what strangers did to the phone.
+async fn holds_session_of(state: &AppState, holder: Option<Uuid>, phone: &str) -> bool {
+    let Some(holder) = holder else { return false };
+    matches!(store::get(state.db(), holder).await, Ok(Some(a)) if a.phone == phone)
 }
 
-/// Seconds until a throttled phone or address may try again, if either is throttled.
-pub async fn throttled(
+/// After a correct password: the phone's earlier failures are forgotten and the address gets
+/// its attempt back (an office behind one address signs many people in).
+async fn forgive(state: &AppState, phone: &str, address: &str) {
+    let [pair_key, address_key] = [
+        format!("pair:{phone}:{address}"),
+        format!("address:{address}"),
+    ];
+    let done = async {
+        throttle::clear(state.db(), &pair_key).await?;
+        throttle::clear(state.db(), &format!("phone:{phone}")).await?;
+        throttle::release(state.db(), &[&address_key]).await?;
+        // Counters of windows long over go now and then (cheap: indexed by window start).
+        throttle::sweep(state.db(), 2 * WINDOW).await
+    };
+    if let Err(e) = done.await {
+        tracing::warn!(error = %e, "could not give back a sign-in attempt");
+    }
+}
+
+/// Reserves one registration from `address` for the phone as typed (both bounded like
+/// sign-in attempts, none given back): `Err(seconds to wait)` past the bound.
+pub async fn reserve_registration(
     state: &AppState,
-    phone: &str,
+    typed_phone: &str,
     address: &str,
-) -> Result<Option<u64>, AppError> {
-    let mut wait = None;
-    for key in keys(phone, address) {
-        let list = failures(state, &key).await?;
-        if list.len() >= LIMIT {
-            let oldest = list[list.len() - LIMIT];
-            let until = oldest + WINDOW.as_millis() as u64;
-            let secs = until.saturating_sub(now_ms()).div_ceil(1000).max(1);
-            wait = Some(wait.map_or(secs, |w: u64| w.max(secs)));
-        }
-    }
-    Ok(wait)
-}
-
-async fn record_failure(state: &AppState, phone: &str, address: &str) -> Result<(), AppError> {
-    for key in keys(phone, address) {
-        let mut list = failures(state, &key).await?;
-        list.push(now_ms());
-        let value = serde_json::to_vec(&list).unwrap_or_default();
-        state
-            .cache()
-            .backend()
-            .put(&key, &skazka_cache::Entry::new(value), WINDOW)
-            .await
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
-    }
-    Ok(())
-}
-
-async fn clear_failures(state: &AppState, phone: &str) {
-    let [key, _] = keys(phone, "");
-    if let Err(e) = state.cache().backend().delete(&key).await {
-        tracing::warn!(error = %e, "could not clear sign-in failures");
-    }
+) -> Result<Result<(), u64>, AppError> {
+    let phone = phone::normalize(typed_phone).unwrap_or_else(|_| typed_phone.trim().to_owned());
+    let bounds = [
+        Bound::new(format!("register:phone:{phone}"), LIMIT),
+        Bound::new(format!("register:address:{address}"), LIMIT),
+    ];
+    Ok(throttle::reserve(state.db(), &bounds, WINDOW)
+        .await?
+        .map(|_| ()))
 }
 
 /// Checks a phone and password: the account, or why not.
+///
+/// `holder` is the account of a valid session the request carries, if any: a device already
+/// signed in to this phone's account is not bound by the phone's wide limit or its delay.
 pub async fn authenticate(
     state: &AppState,
     typed_phone: &str,
     typed_password: &str,
     address: &str,
+    holder: Option<Uuid>,
 ) -> Result<Account, Refusal> {
     let phone = phone::normalize(typed_phone).map_err(|e| Refusal::BadPhone(e.to_string()))?;
-    if let Some(secs) = throttled(state, &phone, address).await? {
-        tracing::info!(retry_after = secs, "sign-in throttled");
-        return Err(Refusal::Throttled(secs));
+    let trusted = holds_session_of(state, holder, &phone).await;
+    // Reserved before the password is checked: concurrent guesses queue on the counters.
+    let counts =
+        match throttle::reserve(state.db(), &bounds(&phone, address, trusted), WINDOW).await? {
+            Ok(counts) => counts,
+            Err(secs) => {
+                tracing::info!(retry_after = secs, "sign-in throttled");
+                return Err(Refusal::Throttled(secs));
+            }
+        };
+    if !trusted {
+        let wait = delay(counts.get(1).copied().unwrap_or(0));
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
     }
     let found = store::for_sign_in(state.db(), &phone).await?;
     let hash = found.as_ref().and_then(|(_, h)| h.as_deref());
     // Unknown phones check a dummy hash: the answer takes as long either way.
     let matches = password::verify(typed_password, hash).await;
     let account = match found {
-        Some((account, _)) if matches => account,
+        Some((account, _)) if matches => {
+            forgive(state, &phone, address).await;
+            account
+        }
         _ => {
-            record_failure(state, &phone, address).await?;
             tracing::info!("sign-in refused: wrong phone or password");
             return Err(Refusal::WrongCredentials);
         }
@@ -212,7 +248,6 @@ pub async fn authenticate(
     if account.role == Role::Client && !account.approved {
         return Err(Refusal::AwaitingApproval);
     }
-    clear_failures(state, &phone).await;
     tracing::info!(account = %account.id, role = %account.role, "signed in");
     Ok(account)
 }
@@ -258,8 +293,15 @@ pub enum RefreshRefusal {
 /// Exchanges a refresh token: the next refresh token and a fresh access token built from the
 /// account as it is now (role, team, partners).
 pub async fn refresh(state: &AppState, token: &str) -> Result<Started, RefreshRefusal> {
-    let idle = state.sessions().settings().idle_timeout;
-    let refresh = match sessions::rotate(state.db(), token, idle).await {
+    let settings = state.sessions().settings();
+    let rotation = sessions::Rotation {
+        idle: settings.idle_timeout,
+        grace: settings.refresh_grace,
+    };
+    // Derived, not random: the same token presented twice within the grace period (two tabs)
+    // gets the same successor, which nobody can compute without the key.
+    let successor = state.sessions().mac("refresh-successor", token);
+    let refresh = match sessions::rotate(state.db(), token, &successor, rotation).await {
         Ok(Ok(refresh)) => refresh,
         Ok(Err(refused)) => {
             if refused == sessions::Refused::Reused {
@@ -280,12 +322,20 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Started, RefreshRe
             return Err(RefreshRefusal::AccountClosed);
         }
     };
+    // An impersonation lives only as long as its admin is an active admin.
     let impersonator = match refresh.impersonator_id {
-        Some(id) => store::get(state.db(), id).await?.map(|a| Impersonator {
-            id: a.id,
-            name: a.name,
-        }),
         None => None,
+        Some(id) => match store::get(state.db(), id).await? {
+            Some(admin) if admin.active && admin.role == Role::Admin => Some(Impersonator {
+                id: admin.id,
+                name: admin.name,
+            }),
+            _ => {
+                tracing::warn!(session = %refresh.session_id, "impersonation whose admin is no longer one: ended");
+                sign_out(state, refresh.session_id).await?;
+                return Err(RefreshRefusal::AccountClosed);
+            }
+        },
     };
     let identity = store::identity(state.db(), &account, refresh.session_id, impersonator).await?;
     let access = state.sessions().issue(&identity)?;
@@ -299,12 +349,30 @@ pub async fn sign_out(state: &AppState, session: Uuid) -> Result<(), AppError> {
     state.sessions().revoke_session(session).await
 }
 
-/// Ends every session of an account.
+/// Ends every session of an account, and those an admin holds as someone else through it.
 pub async fn sign_out_everywhere(
     state: &AppState,
     account: Uuid,
     reason: &str,
 ) -> Result<(), AppError> {
-    sessions::revoke_all(state.db(), account, reason).await?;
-    state.sessions().revoke_user(account).await
+    let impersonations = sessions::revoke_all(state.db(), account, reason).await?;
+    state.sessions().revoke_user(account).await?;
+    for session in impersonations {
+        state.sessions().revoke_session(session).await?;
+    }
+    Ok(())
+}
+
+/// Ends every session of an account but `keep`: their refresh families in Postgres and their
+/// access tokens everywhere (per-session markers, so `keep`'s access token stays good).
+pub async fn sign_out_elsewhere(
+    state: &AppState,
+    account: Uuid,
+    keep: Uuid,
+    reason: &str,
+) -> Result<(), AppError> {
+    for session in sessions::revoke_others(state.db(), account, keep, reason).await? {
+        state.sessions().revoke_session(session).await?;
+    }
+    Ok(())
 }

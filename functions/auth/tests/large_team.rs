@@ -66,7 +66,7 @@ async fn supervisor_cookies_fit(router: axum::Router, agent: impl std::fmt::Disp
     cookies_fit(&orders);
     eprintln!(
         "session cookie value {} bytes, largest Set-Cookie {largest} bytes",
-        http.jar["skazka_session"].len()
+        http.jar[skazka_session::ACCESS_COOKIE].len()
     );
     largest
 }

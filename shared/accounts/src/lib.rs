@@ -6,6 +6,7 @@
 //!   the audit log, and the [`skazka_session::Identity`] a token is issued for.
 //! - [`sessions`]: sign-ins as refresh-token families: a refresh token is stored as a SHA-256
 //!   digest, rotates on every use, and presenting a spent one revokes its whole family.
+//! - [`throttle`]: sign-in attempts reserved atomically before the password check.
 //! - [`sync`]: 1C users → employee accounts (create, update, deactivate; nothing deleted).
 //! - [`settings`]: the site settings (1C GUIDs), found by name the first time.
 
@@ -16,6 +17,7 @@ pub mod sessions;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod throttle;
 
 pub use settings::SiteSettings;
 pub use store::{Account, PgTeams};

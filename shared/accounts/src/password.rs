@@ -9,6 +9,8 @@ use crate::AccountError;
 
 /// The shortest password the portal accepts as a new portal password.
 pub const MIN_LENGTH: usize = 8;
+/// The longest password taken (bytes): hashing costs grow with it.
+pub const MAX_BYTES: usize = 256;
 
 /// An Argon2id hash (default parameters: 19 MiB, 2 passes) with a random salt.
 pub async fn hash(password: &str) -> Result<String, AccountError> {
@@ -54,7 +56,7 @@ pub fn check_new(password: &str) -> Result<(), String> {
             "Пароль должен быть не короче {MIN_LENGTH} символов"
         ));
     }
-    if password.len() > 256 {
+    if password.len() > MAX_BYTES {
         return Err("Пароль слишком длинный".to_owned());
     }
     Ok(())

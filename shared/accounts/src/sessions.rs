@@ -100,11 +100,26 @@ pub async fn start(
     })
 }
 
-/// Spends `token` and gives the next one of its family. A spent token revokes the family.
+/// How a rotation judges a token: the idle timeout, and the grace period in which a just-spent
+/// token still yields its successor.
+#[derive(Clone, Copy, Debug)]
+pub struct Rotation {
+    pub idle: Duration,
+    pub grace: Duration,
+}
+
+/// Spends `token` and gives the next one of its family, `successor`.
+///
+/// The caller derives `successor` from `token` with a server-side key (a MAC), so presenting the
+/// same token again can be answered with the same successor without storing it in plain: two
+/// tabs refreshing at the same moment both get it. That happens only within `grace` of the
+/// spending and while the successor itself is unspent; any other spent token is a copy, and the
+/// whole family is revoked.
 pub async fn rotate(
     pool: &PgPool,
     token: &str,
-    idle: Duration,
+    successor: &str,
+    rotation: Rotation,
 ) -> Result<Result<Refresh, Refused>, AccountError> {
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
@@ -115,7 +130,7 @@ pub async fn rotate(
                     s.last_used_at + make_interval(secs => $2) <= now(), s.expires_at \
              FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id \
              WHERE t.digest = $1 FOR UPDATE OF t, s",
-            &[&digest(token), &(idle.as_secs_f64())],
+            &[&digest(token), &rotation.idle.as_secs_f64()],
         )
         .await?;
     let Some(row) = row else {
@@ -126,6 +141,17 @@ pub async fn rotate(
     let revoked: bool = row.get(4);
     let past_absolute: bool = row.get(5);
     let idle_out: bool = row.get(6);
+    let refresh = Refresh {
+        session_id,
+        account_id: row.get(2),
+        impersonator_id: row.get(3),
+        token: successor.to_owned(),
+        expires_at: row.get(7),
+    };
+    if spent && !revoked && !past_absolute && within_grace(&tx, token, successor, rotation).await? {
+        tracing::info!(session = %session_id, "refresh token spent moments ago: the same successor again");
+        return Ok(Ok(refresh));
+    }
     if spent {
         if !revoked {
             tx.execute(
@@ -161,20 +187,40 @@ pub async fn rotate(
         &[&session_id],
     )
     .await?;
-    let next = random_token();
     tx.execute(
         "INSERT INTO refresh_tokens (digest, session_id) VALUES ($1, $2)",
-        &[&digest(&next), &session_id],
+        &[&digest(successor), &session_id],
     )
     .await?;
     tx.commit().await?;
-    Ok(Ok(Refresh {
-        session_id,
-        account_id: row.get(2),
-        impersonator_id: row.get(3),
-        token: next,
-        expires_at: row.get(7),
-    }))
+    Ok(Ok(refresh))
+}
+
+/// Whether spent `token` was spent within the grace period and its successor is still unspent.
+/// A statement of its own, after the row lock was taken: a concurrent rotation that held the
+/// lock has committed by now, and a new statement sees its successor (the locking statement's
+/// snapshot would not).
+async fn within_grace(
+    tx: &deadpool_postgres::Transaction<'_>,
+    token: &str,
+    successor: &str,
+    rotation: Rotation,
+) -> Result<bool, AccountError> {
+    let row = tx
+        .query_one(
+            "SELECT coalesce(t.used_at > now() - make_interval(secs => $2), false) \
+                    AND EXISTS (SELECT 1 FROM refresh_tokens n \
+                                WHERE n.digest = $3 AND n.session_id = t.session_id \
+                                  AND n.used_at IS NULL) \
+             FROM refresh_tokens t WHERE t.digest = $1",
+            &[
+                &digest(token),
+                &rotation.grace.as_secs_f64(),
+                &digest(successor),
+            ],
+        )
+        .await?;
+    Ok(row.get(0))
 }
 
 /// The session a refresh token belongs to (revoking by token).
@@ -203,16 +249,48 @@ pub async fn revoke(pool: &PgPool, session: Uuid, reason: &str) -> Result<(), Ac
     Ok(())
 }
 
-/// Revokes every session of an account (sign out everywhere, deactivation, role change).
-pub async fn revoke_all(pool: &PgPool, account: Uuid, reason: &str) -> Result<u64, AccountError> {
+/// Revokes every session of an account (sign out everywhere, deactivation, role change), and
+/// every session an admin holds as someone else through it (an impersonation ends with its
+/// admin). Returns those impersonation sessions: their access tokens are another person's, so
+/// the caller revokes them one by one.
+pub async fn revoke_all(
+    pool: &PgPool,
+    account: Uuid,
+    reason: &str,
+) -> Result<Vec<Uuid>, AccountError> {
     let client = pool.get().await?;
-    Ok(client
-        .execute(
+    let rows = client
+        .query(
             "UPDATE sessions SET revoked_at = now(), revoked_reason = $2 \
-             WHERE account_id = $1 AND revoked_at IS NULL",
+             WHERE (account_id = $1 OR impersonator_id = $1) AND revoked_at IS NULL \
+             RETURNING id, account_id <> $1",
             &[&account, &reason],
         )
-        .await?)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter(|r| r.get::<_, bool>(1))
+        .map(|r| r.get(0))
+        .collect())
+}
+
+/// Revokes every session of an account but `keep` (a password change: the device that changed
+/// it stays signed in). Returns the sessions revoked, whose access tokens must die too.
+pub async fn revoke_others(
+    pool: &PgPool,
+    account: Uuid,
+    keep: Uuid,
+    reason: &str,
+) -> Result<Vec<Uuid>, AccountError> {
+    let client = pool.get().await?;
+    let rows = client
+        .query(
+            "UPDATE sessions SET revoked_at = now(), revoked_reason = $3 \
+             WHERE account_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id",
+            &[&account, &keep, &reason],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
 /// Whether a session is still open (not revoked, not past its absolute end).

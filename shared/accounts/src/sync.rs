@@ -243,11 +243,17 @@ pub async fn sync_users(
     tx.commit().await?;
     drop(db);
     for id in to_revoke {
-        sessions::revoke_all(pool, id, "changed in 1C").await?;
+        let impersonations = sessions::revoke_all(pool, id, "changed in 1C").await?;
         verifier
             .revoke_user(id)
             .await
             .map_err(|e| AccountError::Revocation(e.to_string()))?;
+        for session in impersonations {
+            verifier
+                .revoke_session(session)
+                .await
+                .map_err(|e| AccountError::Revocation(e.to_string()))?;
+        }
     }
     tracing::info!(
         from_onec = report.from_onec,

@@ -325,8 +325,8 @@ impl axum::extract::FromRef<AppState> for skazka_session::Verifier {
 }
 
 /// The shared shell around a function's own routes: `/health`, the not-found fallback, errors
-/// rendered by `Accept` (a panic included: logged, answered as the 500 page), `Server-Timing`,
-/// security headers and the request id.
+/// rendered by `Accept` (a panic included: logged, answered as the 500 page), `no-store` on
+/// answers to signed-in requests, `Server-Timing`, security headers and the request id.
 pub fn shell(service: &'static str, routes: Router<AppState>, state: AppState) -> Router {
     let router = routes
         .route(
@@ -337,11 +337,33 @@ pub fn shell(service: &'static str, routes: Router<AppState>, state: AppState) -
         .with_state(state)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn(skazka_web::render_errors))
+        .layer(axum::middleware::from_fn(private_no_store))
         .layer(axum::middleware::from_fn(skazka_telemetry::server_timing));
     skazka_web::security_headers(router)
         .layer(skazka_telemetry::propagate_request_id_layer())
         .layer(skazka_telemetry::trace_layer())
         .layer(skazka_telemetry::request_id_layer())
+}
+
+/// An answer to a request that carries a session (the access cookie, the refreshable flag or a
+/// bearer token) may be somebody's orders or debts: `Cache-Control: no-store`, so neither a shared
+/// cache nor the browser's back button keeps it, unless the handler chose its own policy.
+async fn private_no_store(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let headers = request.headers();
+    let private = headers.contains_key(header::AUTHORIZATION)
+        || skazka_session::cookie(headers, skazka_session::ACCESS_COOKIE).is_some()
+        || skazka_session::cookie(headers, skazka_session::REFRESHABLE_COOKIE).is_some();
+    let mut response = next.run(request).await;
+    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {

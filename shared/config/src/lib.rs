@@ -158,6 +158,10 @@ impl Default for ReadSettings {
     }
 }
 
+/// The header CloudFront adds to every origin request (an origin custom header) with
+/// `ORIGIN_SECRET`'s value: proof that a request came through CloudFront.
+pub const ORIGIN_SECRET_HEADER: &str = "x-origin-verify";
+
 /// Sessions: signing keys and lifetimes.
 #[derive(Clone, Debug)]
 pub struct SessionSettings {
@@ -170,6 +174,9 @@ pub struct SessionSettings {
     pub idle_timeout: Duration,
     /// `SESSION_ABSOLUTE_TIMEOUT_SECS` (default 43200): a session ends this long after sign-in.
     pub absolute_timeout: Duration,
+    /// `SESSION_REFRESH_GRACE_SECS` (default 5, 0 to 60): how long a just-spent refresh token still yields
+    /// the same successor (two tabs refreshing at once), instead of counting as reuse.
+    pub refresh_grace: Duration,
 }
 
 impl Default for SessionSettings {
@@ -179,6 +186,7 @@ impl Default for SessionSettings {
             access_ttl: Duration::from_secs(15 * 60),
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            refresh_grace: Duration::from_secs(5),
         }
     }
 }
@@ -208,6 +216,10 @@ pub struct Config {
     pub environment: String,
     /// `AWS_LAMBDA_FUNCTION_NAME`, set by Lambda itself: logs are JSON when present.
     pub lambda_function: Option<String>,
+    /// `ORIGIN_SECRET`: the value CloudFront sends in [`ORIGIN_SECRET_HEADER`]. Only a request
+    /// carrying it may name its viewer in `CloudFront-Viewer-Address`; `None` means that header
+    /// is never trusted (the local runner).
+    pub origin_secret: Option<Secret>,
     /// `SESSION_*`: session signing keys and lifetimes.
     pub session: SessionSettings,
     /// `ONEC_READ_BUDGET_MS`, `ONEC_BREAKER_*`: how pages wait for 1C.
@@ -452,6 +464,14 @@ impl Config {
         };
 
         let lambda_function = r.get("AWS_LAMBDA_FUNCTION_NAME");
+        let origin_secret = match r.get("ORIGIN_SECRET") {
+            None => None,
+            Some(v) if v.len() >= 32 => Some(Secret::new(v)),
+            Some(_) => {
+                r.bad("ORIGIN_SECRET", "a secret of 32 characters or more", None);
+                None
+            }
+        };
         let session = read_session(&mut r);
         let reads = read_reads(&mut r);
 
@@ -468,6 +488,7 @@ impl Config {
                 sentry_dsn,
                 environment,
                 lambda_function,
+                origin_secret,
                 session,
                 reads,
             })
@@ -615,11 +636,27 @@ fn read_session(r: &mut Reader<'_>) -> SessionSettings {
         "SESSION_ABSOLUTE_TIMEOUT_SECS",
         defaults.absolute_timeout,
     );
+    // Zero is allowed here: no grace, every spent token presented again is reuse.
+    let refresh_grace = match r.get("SESSION_REFRESH_GRACE_SECS") {
+        None => defaults.refresh_grace,
+        Some(v) => match v.parse::<u64>() {
+            Ok(secs) if secs <= 60 => Duration::from_secs(secs),
+            _ => {
+                r.bad(
+                    "SESSION_REFRESH_GRACE_SECS",
+                    "a whole number of seconds from 0 to 60",
+                    Some(v),
+                );
+                defaults.refresh_grace
+            }
+        },
+    };
     SessionSettings {
         keys,
         access_ttl,
         idle_timeout,
         absolute_timeout,
+        refresh_grace,
     }
 }
 

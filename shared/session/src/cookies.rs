@@ -9,11 +9,23 @@ use http::{HeaderMap, HeaderValue, header};
 
 use crate::extractors::Via;
 
-/// The access token's cookie.
-pub const ACCESS_COOKIE: &str = "skazka_session";
-/// The refresh token's cookie (read only by the auth function; its presence decides whether an
-/// unauthenticated page goes through the refresh route before `/login`).
-pub const REFRESH_COOKIE: &str = "skazka_refresh";
+// Cookie names carry the browser-enforced prefixes: a `__Host-` cookie is accepted only when
+// set `Secure`, with `Path=/` and no `Domain`, so a sibling subdomain or a plain-HTTP page cannot
+// plant or shadow it; a `__Secure-` cookie only when set `Secure`.
+
+/// The access token's cookie: sent with every request of the site.
+pub const ACCESS_COOKIE: &str = "__Host-skazka_session";
+/// The refresh token's cookie. `__Host-` would force `Path=/` and send the long-lived token with
+/// every request of the site (and to every function's logs and handlers); it is only needed on
+/// the auth function's routes, so it is `__Secure-` with `Path=`[`REFRESH_COOKIE_PATH`] instead.
+pub const REFRESH_COOKIE: &str = "__Secure-skazka_refresh";
+/// Where the browser sends the refresh cookie: the refresh route and the sign-out route
+/// (`/api/v1/auth/logout`), which ends the family it names.
+pub const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+/// A flag (no secret) beside the refresh cookie, sent everywhere with the same lifetime: a page
+/// that cannot see the refresh cookie learns from it that going through the refresh route may
+/// work before sending the browser to `/login`.
+pub const REFRESHABLE_COOKIE: &str = "__Host-skazka_refreshable";
 
 /// A cookie's value from the request's `Cookie` headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -31,7 +43,17 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A `Set-Cookie` value: `HttpOnly; Secure; SameSite=Lax; Path=/`, for `max_age` (`None`: a
 /// browser-session cookie; zero: delete).
 pub fn set_cookie(name: &str, value: &str, max_age: Option<Duration>) -> HeaderValue {
-    let mut text = format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax");
+    set_cookie_at(name, value, "/", max_age)
+}
+
+/// A `Set-Cookie` value as [`set_cookie`], sent by the browser only under `path`.
+pub fn set_cookie_at(
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: Option<Duration>,
+) -> HeaderValue {
+    let mut text = format!("{name}={value}; Path={path}; HttpOnly; Secure; SameSite=Lax");
     if let Some(age) = max_age {
         text.push_str(&format!("; Max-Age={}", age.as_secs()));
     }

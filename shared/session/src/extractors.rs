@@ -8,7 +8,7 @@ use http::{HeaderValue, Method, header};
 use skazka_web::{AppError, Format, Person, Role};
 use uuid::Uuid;
 
-use crate::cookies::{REFRESH_COOKIE, cookie, token_of};
+use crate::cookies::{REFRESHABLE_COOKIE, cookie, token_of};
 use crate::tokens::{Identity, Verifier, VerifyError};
 use crate::{Guid, LOGIN_PATH, REFRESH_PATH};
 
@@ -117,17 +117,51 @@ impl Session {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Whether `a` and `b` are equal, in a time that does not depend on where they differ (secrets
+/// compared with what a caller sent).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// `next` if it is a path on this site (`/…`, not `//…`), else `/`: never an open redirect.
+/// `next` if it is a path on this site, else `/`: never an open redirect.
+///
+/// Browsers forgive a lot in a `Location`: they drop TAB/CR/LF, read `\\` as `/`, and some
+/// proxies decode `%2F` and `%5C`. So `next` must be printable ASCII (what a browser sends),
+/// and both it and each percent-decoding of it must start with exactly one `/`, followed by
+/// neither `/` nor `\\`, with no control character and no backslash anywhere. A path starting
+/// with `/` cannot carry a scheme.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
+    if is_local_path(next) { next } else { "/" }
+}
+
+fn is_local_path(next: &str) -> bool {
+    if !next.bytes().all(|b| b.is_ascii_graphic()) {
+        return false;
     }
+    // Decoding until nothing changes (bounded: each round only shortens the text) catches
+    // double encodings such as `/%252F/x`.
+    let mut text = std::borrow::Cow::Borrowed(next);
+    for _ in 0..4 {
+        if !has_local_shape(&text) {
+            return false;
+        }
+        let decoded = match percent_encoding::percent_decode_str(&text).decode_utf8() {
+            Ok(d) => d.into_owned(),
+            Err(_) => return false,
+        };
+        if decoded == text {
+            return true;
+        }
+        text = std::borrow::Cow::Owned(decoded);
+    }
+    false
+}
+
+fn has_local_shape(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !path.chars().any(|c| c.is_control() || c == '\\')
 }
 
 fn encode_component(s: &str) -> String {
@@ -173,7 +207,7 @@ pub struct SessionRejection {
     format: Format,
     /// Path and query of the refused request.
     next: String,
-    /// A GET with a refresh cookie: go through the refresh route first.
+    /// A GET with the refreshable flag: go through the refresh route first.
     can_refresh: bool,
     /// Back from the refresh route without a session: the cookie did not come back.
     cookie_lost: bool,
@@ -230,7 +264,7 @@ async fn extract(parts: &Parts, verifier: &Verifier) -> Result<Session, SessionR
         SessionRejection {
             cookie_lost,
             can_refresh: parts.method == Method::GET
-                && cookie(&parts.headers, REFRESH_COOKIE).is_some()
+                && cookie(&parts.headers, REFRESHABLE_COOKIE).is_some()
                 && !cookie_lost
                 && !matches!(error, VerifyError::Unavailable(_)),
             error,

@@ -1,8 +1,9 @@
 //! Sessions that every function verifies itself, with no call to the auth function.
 //!
 //! - A signed-in person holds a short-lived **access token** (HS256 JWT, `kid` header naming the
-//!   key so keys can rotate; keys from `SESSION_KEYS`) in the `skazka_session` cookie
-//!   (`HttpOnly; Secure; SameSite=Lax`) or in `Authorization: Bearer …` (the phone app). Its claims
+//!   key so keys can rotate; keys from `SESSION_KEYS`) in the `__Host-skazka_session` cookie
+//!   (`HttpOnly; Secure; SameSite=Lax`; the refresh token's cookie goes only to `/api/v1/auth`,
+//!   see [`cookies`]) or in `Authorization: Bearer …` (the phone app). Its claims
 //!   carry who the person is: role, the 1C user ref, a client's partners. A supervisor's team is
 //!   looked up per request ([`teams`]), so the token stays small whatever the team. The auth function issues it ([`Verifier::issue`]) and rotates the refresh
 //!   token stored in Postgres; this crate only verifies ([`tokens`]).
@@ -13,7 +14,7 @@
 //!
 //! For handlers ([`extractors`]):
 //! - [`Session`] is an extractor: a signed-in person, or the request is refused — an HTML request
-//!   is redirected to `/login?next=…` (or, when a refresh cookie is present on a GET, through
+//!   is redirected to `/login?next=…` (or, when the refreshable flag is present on a GET, through
 //!   `/api/v1/auth/refresh?next=…`, which rotates the tokens and comes back, marked: a marked
 //!   request still without a session lost its cookie and goes to `/login` with a message, never
 //!   round again), a JSON request gets
@@ -38,10 +39,13 @@ pub mod revocation;
 pub mod teams;
 pub mod tokens;
 
-pub use cookies::{ACCESS_COOKIE, REFRESH_COOKIE, cookie, random_token, set_cookie, token_of};
+pub use cookies::{
+    ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH, REFRESHABLE_COOKIE, cookie, random_token,
+    set_cookie, set_cookie_at, token_of,
+};
 pub use extractors::{
-    COOKIE_LOST_REASON, REFRESHED_PARAM, Scope, Session, SessionRejection, Via, mark_refreshed,
-    safe_next,
+    COOKIE_LOST_REASON, REFRESHED_PARAM, Scope, Session, SessionRejection, Via, constant_time_eq,
+    mark_refreshed, safe_next,
 };
 pub use onec_client::Guid;
 pub use skazka_web::{CSRF_FIELD, Role};

@@ -254,6 +254,46 @@ fn roles_and_next() {
     assert_eq!(safe_next("https://evil.example"), "/");
 }
 
+/// Known open-redirect bypasses: each becomes `/`.
+const REDIRECT_BYPASSES: &[&str] = &[
+    "//evil.example",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "/%09/evil.example",
+    "/%5Cevil.example",
+    "/%5cevil.example",
+    "/%2F/evil.example",
+    "/%2f/evil.example",
+    "/%252F/evil.example",
+    "%2F%2Fevil.example",
+    "https://evil.example",
+    "javascript:alert(1)",
+    "/x\r\nSet-Cookie: a=b",
+    "/x%0d%0aSet-Cookie:%20a=b",
+    "/\u{ff0f}evil.example",
+    "/\u{2215}evil.example",
+    "\u{ff0f}\u{ff0f}evil.example",
+    "/%E2%80%AE/x%00",
+    "",
+    "evil.example",
+];
+
+#[test]
+fn open_redirect_after_sign_in_is_refused() {
+    for bad in REDIRECT_BYPASSES {
+        assert_eq!(safe_next(bad), "/", "{bad:?}");
+    }
+    for good in [
+        "/",
+        "/orders",
+        "/orders?from=2026-01-01&to=2026-01-31",
+        "/orders?q=%D0%98%D0%B2%D0%B0%D0%BD",
+        "/my/orders/8f3c?x=100%25",
+    ] {
+        assert_eq!(safe_next(good), good, "{good:?}");
+    }
+}
+
 fn app(v: Verifier) -> Router {
     Router::new()
         .route(
@@ -303,13 +343,19 @@ async fn extractors_answer_redirect_401_403() {
     let (status, headers, _) = call(&router, "/who?x=1", &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], "/login?next=%2Fwho%3Fx%3D1");
-    let (status, headers, _) = call(&router, "/who", &[("cookie", "skazka_refresh=abc")]).await;
+    let (status, headers, _) = call(
+        &router,
+        "/who",
+        &[("cookie", "__Host-skazka_refreshable=1")],
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], "/api/v1/auth/refresh?next=%2Fwho");
     // Back from the refresh route still without a session: the cookie was lost, no loop.
     let back = mark_refreshed("/who?x=1");
     assert_eq!(back, "/who?x=1&refreshed=1");
-    let (status, headers, _) = call(&router, &back, &[("cookie", "skazka_refresh=abc")]).await;
+    let (status, headers, _) =
+        call(&router, &back, &[("cookie", "__Host-skazka_refreshable=1")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
         headers["location"],

@@ -18,6 +18,10 @@ pub const STYLESHEET: &str = "/static/css/skazka.css";
 /// The form field (and, as `X-CSRF-Token`, the header) carrying the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
 
+/// Where sign-out forms post: under `/api/v1/auth`, the only path the browser sends the refresh
+/// cookie to, so sign-out ends the refresh family even after the access token expired.
+pub const LOGOUT_ACTION: &str = "/api/v1/auth/logout";
+
 /// Who may see a section in the navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Audience {
@@ -142,7 +146,7 @@ fn impersonation_banner(person: &Person) -> Option<Markup> {
             "Вы работаете от имени «" (person.name) "» (" (person.role.label())
             "). Администратор: " (admin) ". Действия записываются в журнал."
         }
-        form method="post" action="/logout" {
+        form method="post" action=(LOGOUT_ACTION) {
             input type="hidden" name=(CSRF_FIELD) value=(person.csrf_token);
             button.secondary type="submit" { "Вернуться к своей учётной записи" }
         }

@@ -14,6 +14,8 @@ pub const AGENT: &str = "+77010000001";
 pub const SUPERVISOR: &str = "+77010000002";
 pub const CLIENT: &str = "+77010000003";
 pub const ADMIN: &str = "+77010000004";
+/// The `ORIGIN_SECRET` of apps whose tests name viewers the way CloudFront does.
+pub const ORIGIN_SECRET: &str = "origin-secret-that-cloudfront-adds-0123456789";
 
 /// A fresh app (own database, simulator) with the demo accounts, configured by `vars`.
 pub async fn demo_app(vars: &[(&str, &str)]) -> TestApp {

@@ -1,21 +1,46 @@
-//! The tracking function (one Lambda). Agent tracking: `/tracking*`, `/api/v1/tracking/*`.
+//! The tracking function (one Lambda): `/tracking*`, `/api/v1/tracking/*`.
 //!
-//! Its pages come in later issues; for now it answers `/health` and, for every other path, the
-//! shared "not found" page or problem.
+//! - [`intake`]: `POST /api/v1/tracking/pings`, the phone app's batches of positions, validated
+//!   one by one and stored once each (the ping id is the key) through `skazka_pings`.
 
 use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::post;
 use skazka_app::{AppState, Uses};
+use skazka_session::Verifier;
+
+pub mod intake;
 
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "tracking";
 
-/// The backends this function uses: none yet but the cache.
-pub const USES: Uses = Uses::CACHE_ONLY;
+/// The backends this function uses: 1C (orders, clients' positions) and the ping store.
+pub const USES: Uses = Uses::CACHE_ONLY.onec().pings();
 
-/// This function's own routes (without `/health` and the fallback, which [`router`] adds), so the
-/// local runner can mount them beside the other functions'.
-pub fn routes(_app: &AppState) -> Router<AppState> {
+/// The function's state, built once per cold start.
+#[derive(Clone)]
+pub struct TrackingState {
+    pub app: AppState,
+}
+
+impl TrackingState {
+    pub fn new(app: &AppState) -> Self {
+        TrackingState { app: app.clone() }
+    }
+}
+
+impl FromRef<TrackingState> for Verifier {
+    fn from_ref(state: &TrackingState) -> Self {
+        state.app.sessions().clone()
+    }
+}
+
+/// This function's own routes with its state (without `/health` and the fallback, which
+/// [`router`] adds), so the local runner can mount them beside the other functions'.
+pub fn routes(app: &AppState) -> Router<AppState> {
     Router::new()
+        .route("/api/v1/tracking/pings", post(intake::post))
+        .with_state(TrackingState::new(app))
 }
 
 /// The function's whole router: its routes in the shared shell.

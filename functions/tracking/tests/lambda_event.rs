@@ -17,7 +17,7 @@ async fn unbuilt_path_answers_not_found() {
     assert_missing_problem(
         handler,
         "apigw-v2/tracking-missing.json",
-        "/api/v1/tracking/pings",
+        "/api/v1/tracking/nothing-here",
     )
     .await;
 }

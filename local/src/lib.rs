@@ -115,7 +115,9 @@ impl Runner {
                     None,
                 )),
                 None => {
-                    let sim_config = SimConfig::default();
+                    // A live demo day; ONEC_SIM_SCALE and ONEC_SIM_CLOCK_* from the environment.
+                    let sim_config = SimConfig::live_demo_from_env()
+                        .map_err(|e| StartError::Simulator(std::io::Error::other(e)))?;
                     let (user, password) = (sim_config.user.clone(), sim_config.password.clone());
                     let running = Simulator::spawn(sim_config)
                         .await

@@ -20,7 +20,12 @@ use skazka_config::{Config, Secret};
 use skazka_store::tokio_postgres::{self, NoTls};
 use tower::ServiceExt;
 
+pub mod chromium;
+pub mod jar;
+pub mod runtime;
+
 pub use axum::http::{HeaderMap, StatusCode};
+pub use jar::{Browser, csrf_of};
 
 /// The admin connection used to create and drop test databases.
 pub fn admin_config() -> tokio_postgres::Config {
@@ -65,6 +70,17 @@ impl TestDb {
             config,
             admin,
         }
+    }
+}
+
+impl TestDb {
+    /// The database's URL (the admin URL with this database's name), for a process of its own.
+    pub fn url(&self) -> String {
+        let admin = std::env::var("TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let mut url = url::Url::parse(&admin).expect("TEST_DATABASE_URL must be a URL");
+        url.set_path(&format!("/{}", self.name));
+        url.to_string()
     }
 }
 
@@ -129,16 +145,25 @@ pub async fn app_with(vars: &[(&str, &str)]) -> TestApp {
     app_using(Uses::ALL, vars).await
 }
 
+/// [`app_with`], against a simulator made from `sim` (e.g. the `large` scale).
+pub async fn app_with_sim(vars: &[(&str, &str)], sim: SimConfig) -> TestApp {
+    app_built(Uses::ALL, vars, sim).await
+}
+
 /// Fresh state with only the backends a function `uses` (as its Lambda cold start builds it),
 /// configured by `vars`. Migrations are applied to the test database whether or not it is used.
 pub async fn app_using(uses: Uses, vars: &[(&str, &str)]) -> TestApp {
+    app_built(uses, vars, SimConfig::default()).await
+}
+
+async fn app_built(uses: Uses, vars: &[(&str, &str)], sim: SimConfig) -> TestApp {
     let vars: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration");
     let db = TestDb::create().await;
-    let sim = simulator().await;
+    let sim = Simulator::spawn(sim).await.expect("simulator starts");
     let postgres = PostgresTarget {
         config: db.config.clone(),
         origin: "test database",
@@ -227,6 +252,12 @@ where
         .expect("ready");
     let response = adapter.call(event).await.expect("handler");
     let mut json = serde_json::to_value(&response).expect("response serializes");
+    decode_lambda_body(&mut json);
+    json
+}
+
+/// Decodes a Lambda response event's `body` in place when it is base64.
+pub fn decode_lambda_body(json: &mut serde_json::Value) {
     if json["isBase64Encoded"] == serde_json::Value::Bool(true)
         && let Some(encoded) = json["body"].as_str()
     {
@@ -236,7 +267,6 @@ where
             .expect("base64 body");
         json["body"] = serde_json::Value::String(String::from_utf8_lossy(&decoded).into_owned());
     }
-    json
 }
 
 /// The JSON body of an invoked Lambda response.

@@ -10,7 +10,7 @@ use skazka_app::AppState;
 use skazka_session::Session;
 use skazka_web::{AppError, Problem};
 
-use crate::signin::{self, ClientAddress, RefreshRefusal, Refusal, Started, internal};
+use crate::signin::{self, ClientAddress, RefreshRefusal, Refusal, Started};
 
 #[derive(Deserialize)]
 pub struct TokenRequest {
@@ -131,8 +131,7 @@ pub async fn revoke(
     let request = body.map(|Json(r)| r).unwrap_or_default();
     let target = match request.refresh_token.as_deref() {
         Some(token) => sessions::session_of(state.db(), token)
-            .await
-            .map_err(internal)?
+            .await?
             .map(|(session, _)| session),
         None => match &session {
             Some(s) if s.via == skazka_session::Via::Bearer => Some(s.identity.session_id),

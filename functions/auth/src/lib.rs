@@ -36,18 +36,21 @@ pub fn routes(_app: &AppState) -> Router<AppState> {
         .route("/logout", get(pages::logout_page).post(pages::logout))
         .route("/profile", get(pages::profile).post(pages::profile_post))
         .route("/admin", get(admin::home))
-        .route("/admin/users", get(admin::users))
+        .route("/admin/users", get(admin::users::list))
         .route(
             "/admin/users/new",
-            get(admin::new_client_form).post(admin::new_client),
+            get(admin::users::new_client_form).post(admin::users::new_client),
         )
-        .route("/admin/users/{id}", get(admin::user).post(admin::user_post))
-        .route("/admin/sync", get(admin::sync_form).post(admin::sync_now))
+        .route(
+            "/admin/users/{id}",
+            get(admin::user::show).post(admin::user::act),
+        )
+        .route("/admin/sync", get(admin::sync::show).post(admin::sync::run))
         .route(
             "/admin/settings",
-            get(admin::settings_form).post(admin::settings_save),
+            get(admin::settings::show).post(admin::settings::save),
         )
-        .route("/admin/audit", get(admin::audit_log))
+        .route("/admin/audit", get(admin::audit::show))
         .route("/api/v1/auth/token", post(api::token))
         .route(
             "/api/v1/auth/refresh",

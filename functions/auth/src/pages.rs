@@ -9,12 +9,12 @@ use skazka_accounts::sessions::Kind;
 use skazka_accounts::{password, phone, store};
 use skazka_app::AppState;
 use skazka_session::{
-    ACCESS_COOKIE, CSRF_FIELD, Impersonator, REFRESH_COOKIE, Session, chrome, cookie, safe_next,
-    set_cookie,
+    ACCESS_COOKIE, COOKIE_LOST_REASON, CSRF_FIELD, Impersonator, REFRESH_COOKIE, Session, chrome,
+    cookie, mark_refreshed, safe_next, set_cookie,
 };
 use skazka_web::{AppError, page_with};
 
-use crate::signin::{self, RefreshRefusal, Refusal, Started, internal};
+use crate::signin::{self, RefreshRefusal, Refusal, Started};
 
 /// The anonymous forms' CSRF cookie (double submit: the form carries a MAC of it).
 pub const FORM_COOKIE: &str = "skazka_form";
@@ -99,6 +99,9 @@ fn html_response(status: StatusCode, markup: Markup, set: Option<HeaderValue>) -
 pub struct NextQuery {
     #[serde(default)]
     next: Option<String>,
+    /// Why the person was sent to sign in (`cookie`: the session cookie did not come back).
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 struct LoginView<'a> {
@@ -152,6 +155,11 @@ pub async fn login_form(
     let (csrf, set) = form_token(&state, &headers);
     let next = safe_next(query.next.as_deref().unwrap_or("")).to_owned();
     let next = if next == "/" { String::new() } else { next };
+    let error = (query.reason.as_deref() == Some(COOKIE_LOST_REASON)).then(|| {
+        "Сессия не сохранилась: браузер не вернул cookie входа. Включите cookies для этого \
+         сайта и войдите снова."
+            .to_owned()
+    });
     html_response(
         StatusCode::OK,
         login_page(
@@ -159,7 +167,7 @@ pub async fn login_form(
             LoginView {
                 phone: "",
                 next: &next,
-                error: None,
+                error,
                 notice: None,
             },
         ),
@@ -290,11 +298,8 @@ pub async fn register(
             None,
         ));
     }
-    let phone = phone::normalize(&form.phone).map_err(internal)?;
-    match store::create_client(state.db(), &phone, form.name.trim(), &form.password, false)
-        .await
-        .map_err(internal)?
-    {
+    let phone = phone::normalize(&form.phone)?;
+    match store::create_client(state.db(), &phone, form.name.trim(), &form.password, false).await? {
         Ok(account) => {
             tracing::info!(account = %account.id, "client registered, awaiting approval");
         }
@@ -362,9 +367,8 @@ pub async fn logout(
             Some(session.user_id()),
             serde_json::json!({}),
         )
-        .await
-        .map_err(internal)?;
-        if let Some(admin) = store::get(state.db(), *id).await.map_err(internal)?
+        .await?;
+        if let Some(admin) = store::get(state.db(), *id).await?
             && admin.active
             && admin.role == skazka_session::Role::Admin
         {
@@ -438,8 +442,7 @@ async fn own_account(
     session: &Session,
 ) -> Result<skazka_accounts::Account, AppError> {
     store::get(state.db(), session.user_id())
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::Unauthorized)
 }
 
@@ -487,9 +490,7 @@ pub async fn profile_post(
             Ok(see_other("/login", &cleared_cookies()))
         }
         "password" => {
-            let hash = store::password_hash(state.db(), account.id)
-                .await
-                .map_err(internal)?;
+            let hash = store::password_hash(state.db(), account.id).await?;
             let problem = if !password::verify(&form.current, hash.as_deref()).await {
                 Some("Текущий пароль указан неверно.".to_owned())
             } else if form.new != form.repeat {
@@ -504,9 +505,7 @@ pub async fn profile_post(
                     None,
                 ));
             }
-            store::set_password(state.db(), account.id, &form.new)
-                .await
-                .map_err(internal)?;
+            store::set_password(state.db(), account.id, &form.new).await?;
             tracing::info!(account = %account.id, "password changed by its owner");
             Ok(see_other("/profile?done=password", &[]))
         }
@@ -530,7 +529,12 @@ pub async fn browser_refresh(
         return Ok(see_other(&login, &cleared_cookies()));
     };
     match signin::refresh(&state, token).await {
-        Ok(started) => Ok(see_other(&next, &session_cookies(&state, &started))),
+        // Marked: if the access cookie does not come back (too large, cookies disabled), the
+        // session extractor sends the browser to the sign-in page rather than here again.
+        Ok(started) => Ok(see_other(
+            &mark_refreshed(&next),
+            &session_cookies(&state, &started),
+        )),
         Err(RefreshRefusal::Failed(e)) => Err(e),
         Err(refusal) => {
             tracing::info!(?refusal, "browser refresh refused");

@@ -32,12 +32,26 @@ pub enum Refusal {
 
 impl From<skazka_accounts::AccountError> for Refusal {
     fn from(e: skazka_accounts::AccountError) -> Self {
-        Refusal::Failed(internal(e))
+        Refusal::Failed(e.into())
     }
 }
 
-pub fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(e.to_string())
+impl From<AppError> for Refusal {
+    fn from(e: AppError) -> Self {
+        Refusal::Failed(e)
+    }
+}
+
+impl From<AppError> for RefreshRefusal {
+    fn from(e: AppError) -> Self {
+        RefreshRefusal::Failed(e)
+    }
+}
+
+impl From<skazka_accounts::AccountError> for RefreshRefusal {
+    fn from(e: skazka_accounts::AccountError) -> Self {
+        RefreshRefusal::Failed(e.into())
+    }
 }
 
 impl Refusal {
@@ -176,10 +190,7 @@ pub async fn authenticate(
     address: &str,
 ) -> Result<Account, Refusal> {
     let phone = phone::normalize(typed_phone).map_err(|e| Refusal::BadPhone(e.to_string()))?;
-    if let Some(secs) = throttled(state, &phone, address)
-        .await
-        .map_err(Refusal::Failed)?
-    {
+    if let Some(secs) = throttled(state, &phone, address).await? {
         tracing::info!(retry_after = secs, "sign-in throttled");
         return Err(Refusal::Throttled(secs));
     }
@@ -190,9 +201,7 @@ pub async fn authenticate(
     let account = match found {
         Some((account, _)) if matches => account,
         _ => {
-            record_failure(state, &phone, address)
-                .await
-                .map_err(Refusal::Failed)?;
+            record_failure(state, &phone, address).await?;
             tracing::info!("sign-in refused: wrong phone or password");
             return Err(Refusal::WrongCredentials);
         }
@@ -231,11 +240,8 @@ pub async fn start_session(
         impersonator.as_ref().map(|i| i.id),
         settings.absolute_timeout,
     )
-    .await
-    .map_err(internal)?;
-    let identity = store::identity(state.db(), account, refresh.session_id, impersonator)
-        .await
-        .map_err(internal)?;
+    .await?;
+    let identity = store::identity(state.db(), account, refresh.session_id, impersonator).await?;
     let access = state.sessions().issue(&identity)?;
     Ok(Started { access, refresh })
 }
@@ -259,20 +265,14 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Started, RefreshRe
             if refused == sessions::Refused::Reused {
                 // The access tokens of the family die everywhere too.
                 if let Ok(Some((session, _))) = sessions::session_of(state.db(), token).await {
-                    state
-                        .sessions()
-                        .revoke_session(session)
-                        .await
-                        .map_err(RefreshRefusal::Failed)?;
+                    state.sessions().revoke_session(session).await?;
                 }
             }
             return Err(RefreshRefusal::Refused(refused));
         }
-        Err(e) => return Err(RefreshRefusal::Failed(internal(e))),
+        Err(e) => return Err(e.into()),
     };
-    let account = store::get(state.db(), refresh.account_id)
-        .await
-        .map_err(|e| RefreshRefusal::Failed(internal(e)))?;
+    let account = store::get(state.db(), refresh.account_id).await?;
     let account = match account {
         Some(a) if a.active && (a.role != Role::Client || a.approved) => a,
         _ => {
@@ -281,31 +281,21 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Started, RefreshRe
         }
     };
     let impersonator = match refresh.impersonator_id {
-        Some(id) => store::get(state.db(), id)
-            .await
-            .map_err(|e| RefreshRefusal::Failed(internal(e)))?
-            .map(|a| Impersonator {
-                id: a.id,
-                name: a.name,
-            }),
+        Some(id) => store::get(state.db(), id).await?.map(|a| Impersonator {
+            id: a.id,
+            name: a.name,
+        }),
         None => None,
     };
-    let identity = store::identity(state.db(), &account, refresh.session_id, impersonator)
-        .await
-        .map_err(|e| RefreshRefusal::Failed(internal(e)))?;
-    let access = state
-        .sessions()
-        .issue(&identity)
-        .map_err(RefreshRefusal::Failed)?;
+    let identity = store::identity(state.db(), &account, refresh.session_id, impersonator).await?;
+    let access = state.sessions().issue(&identity)?;
     Ok(Started { access, refresh })
 }
 
 /// Ends one session everywhere: its refresh family in Postgres, its access tokens in every
 /// function (the cache marker).
 pub async fn sign_out(state: &AppState, session: Uuid) -> Result<(), AppError> {
-    sessions::revoke(state.db(), session, "signed out")
-        .await
-        .map_err(internal)?;
+    sessions::revoke(state.db(), session, "signed out").await?;
     state.sessions().revoke_session(session).await
 }
 
@@ -315,8 +305,6 @@ pub async fn sign_out_everywhere(
     account: Uuid,
     reason: &str,
 ) -> Result<(), AppError> {
-    sessions::revoke_all(state.db(), account, reason)
-        .await
-        .map_err(internal)?;
+    sessions::revoke_all(state.db(), account, reason).await?;
     state.sessions().revoke_user(account).await
 }

@@ -21,3 +21,14 @@ async fn unbuilt_path_answers_not_found() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_binary_answers_an_event_under_the_runtime_api() {
+    let app = skazka_testkit::app_using(skazka_auth::USES, &[]).await;
+    skazka_testkit::runtime::assert_binary_answers_health(
+        env!("CARGO_BIN_EXE_skazka-auth"),
+        skazka_auth::SERVICE,
+        &app,
+    )
+    .await;
+}

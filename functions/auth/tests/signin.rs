@@ -354,8 +354,37 @@ async fn tokens_expire_refresh_rotates_and_reuse_revokes_the_family() {
     );
     let back = browser.get("/api/v1/auth/refresh?next=%2Fprofile").await;
     assert_eq!(back.status, StatusCode::SEE_OTHER);
-    assert_eq!(back.header("location"), "/profile");
-    assert_eq!(browser.get("/profile").await.status, StatusCode::OK);
+    assert_eq!(back.header("location"), "/profile?refreshed=1");
+    assert_eq!(
+        browser.get("/profile?refreshed=1").await.status,
+        StatusCode::OK
+    );
+
+    // A browser that drops the new access cookie (over 4 KB, or cookies disabled) ends at the
+    // sign-in page with a message, never round the refresh again.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert!(
+        browser
+            .get("/profile")
+            .await
+            .header("location")
+            .starts_with("/api/v1/auth/refresh")
+    );
+    let back = browser.get("/api/v1/auth/refresh?next=%2Fprofile").await;
+    assert_eq!(back.header("location"), "/profile?refreshed=1");
+    browser.jar.remove("skazka_session");
+    let lost = browser.get("/profile?refreshed=1").await;
+    assert_eq!(lost.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        lost.header("location"),
+        "/login?next=%2Fprofile&reason=cookie"
+    );
+    let login = browser.get(lost.header("location")).await;
+    assert!(
+        login.body.contains("Сессия не сохранилась"),
+        "{}",
+        login.body
+    );
 
     // Revoke (the phone app's sign-out).
     let pair = post_json(

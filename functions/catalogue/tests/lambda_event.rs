@@ -44,3 +44,14 @@ async fn post_to_health_is_method_not_allowed() {
     assert_eq!(response["statusCode"], 405, "{response}");
     assert_eq!(body_json(&response)["status"], 405);
 }
+
+#[tokio::test]
+async fn the_binary_answers_an_event_under_the_runtime_api() {
+    let app = skazka_testkit::app_using(skazka_catalogue::USES, &[]).await;
+    skazka_testkit::runtime::assert_binary_answers_health(
+        env!("CARGO_BIN_EXE_skazka-catalogue"),
+        skazka_catalogue::SERVICE,
+        &app,
+    )
+    .await;
+}

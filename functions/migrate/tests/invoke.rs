@@ -23,3 +23,24 @@ async fn applies_pending_migrations_once() {
     let json = serde_json::to_value(&second).unwrap();
     assert_eq!(json["applied"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn the_binary_applies_migrations_under_the_runtime_api() {
+    let db = TestDb::create().await;
+    let env = [
+        ("DATABASE_URL", db.url()),
+        ("SKAZKA_ENV", "test".to_owned()),
+    ];
+    let invoked = skazka_testkit::runtime::invoke_binary(
+        env!("CARGO_BIN_EXE_skazka-migrate"),
+        &env,
+        "{}",
+        std::time::Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(
+        invoked.response["known"].as_u64().unwrap() as usize,
+        skazka_store::known_migrations().len()
+    );
+    assert_eq!(invoked.response["applied"][0], "V1__location_pings");
+}

@@ -59,7 +59,6 @@ async fn main() {
         role: Role::Agent,
         name: "Бенчмарк".into(),
         onec_ref: Some(agent),
-        team: vec![],
         partners: vec![],
         impersonator: None,
     };

@@ -35,8 +35,9 @@ use service::OrdersService;
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "orders";
 
-/// The backends this function uses: 1C (and the cache every function has).
-pub const USES: Uses = Uses::CACHE_ONLY.onec();
+/// The backends this function uses: 1C for the documents, Postgres for a supervisor's team (looked
+/// up per request, cached), and the cache every function has.
+pub const USES: Uses = Uses::CACHE_ONLY.onec().postgres();
 
 /// The function's state, built once per cold start: the shared state and the orders service.
 #[derive(Clone)]

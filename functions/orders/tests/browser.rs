@@ -3,115 +3,14 @@
 //! screenshots go to `target/browser/` (the test's output, not the repository).
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Days};
-use fantoccini::{Client, ClientBuilder, Locator};
 use onec_sim::db::col;
 use onec_sim::schema as s;
 use serde_json::json;
+use skazka_testkit::chromium::fantoccini::{Client, Locator};
+use skazka_testkit::chromium::{Driver, PHONE, fill_sign_in, screenshot, serve};
 use uuid::Uuid;
-
-/// An iPhone-sized window (CSS pixels).
-const PHONE: (u32, u32) = (390, 844);
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn output_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target")));
-    let dir = target.join("browser");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// chromedriver on a free port, stopped when dropped.
-struct Driver {
-    child: tokio::process::Child,
-    port: u16,
-    _profile: tempfile_dir::Dir,
-}
-
-mod tempfile_dir {
-    /// A fresh directory for Chromium's profile, removed when dropped.
-    pub struct Dir(pub std::path::PathBuf);
-    impl Dir {
-        pub fn new() -> Dir {
-            let p = std::env::temp_dir().join(format!("skazka-chromium-{}", uuid::Uuid::new_v4()));
-            std::fs::create_dir_all(&p).unwrap();
-            Dir(p)
-        }
-    }
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-impl Driver {
-    async fn start() -> Driver {
-        let port = free_port();
-        let child = tokio::process::Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("chromedriver (apt-get install chromium chromium-driver; scripts/test does)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Driver {
-            child,
-            port,
-            _profile: tempfile_dir::Dir::new(),
-        }
-    }
-
-    async fn browser(&self) -> Client {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--hide-scrollbars", "--lang=ru-RU",
-                    format!("--window-size={},{}", PHONE.0, PHONE.1),
-                    format!("--user-data-dir={}", self._profile.0.display()),
-                ]
-            }),
-        );
-        ClientBuilder::rustls()
-            .expect("TLS roots")
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a Chromium session")
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-    }
-}
 
 async fn h1(c: &Client) -> String {
     c.find(Locator::Css("h1"))
@@ -122,45 +21,22 @@ async fn h1(c: &Client) -> String {
         .unwrap()
 }
 
-async fn shot(c: &Client, name: &str) -> PathBuf {
-    let png = c.screenshot().await.unwrap();
-    let path = output_dir().join(name);
-    std::fs::write(&path, png).unwrap();
-    println!("screenshot: {}", path.display());
-    path
-}
-
 #[tokio::test]
 async fn demo_agent_reads_orders_on_a_phone() {
     let app = skazka_testkit::app().await;
     skazka_local::demo_accounts(&app.state)
         .await
         .expect("demo accounts");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = skazka_local::router(app.state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let base = serve(skazka_local::router(app.state.clone())).await;
 
     let driver = Driver::start().await;
-    let c = driver.browser().await;
+    let c = driver.browser(PHONE).await;
     c.set_window_size(PHONE.0, PHONE.1).await.unwrap();
 
     // Sign in: the orders page sends an anonymous visitor to the sign-in form and back.
     c.goto(&format!("{base}/orders")).await.unwrap();
     assert_eq!(c.current_url().await.unwrap().path(), "/login");
-    let phone = c.find(Locator::Css("input[name=phone]")).await.unwrap();
-    phone.send_keys("+7 701 000 0001").await.unwrap();
-    let password = c.find(Locator::Css("input[name=password]")).await.unwrap();
-    password
-        .send_keys(onec_sim::demo::DEMO_PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill_sign_in(&c, "+7 701 000 0001", onec_sim::demo::DEMO_PASSWORD).await;
     c.wait()
         .for_url(&url::Url::parse(&format!("{base}/orders")).unwrap())
         .await
@@ -185,7 +61,7 @@ async fn demo_agent_reads_orders_on_a_phone() {
         )),
         "{summary}"
     );
-    shot(&c, "orders-today-phone.png").await;
+    screenshot(&c, "orders-today-phone.png").await;
 
     // Another range: the preset for this week, or the last fortnight through the form.
     let (from, to) = (today - Days::new(13), today);
@@ -214,7 +90,7 @@ async fn demo_agent_reads_orders_on_a_phone() {
     );
     let days = c.find_all(Locator::Css("section.day")).await.unwrap();
     assert!(days.len() > 3, "a fortnight of orders: {} days", days.len());
-    shot(&c, "orders-filters-phone.png").await;
+    screenshot(&c, "orders-filters-phone.png").await;
     let first_day = c.find(Locator::Css("section.day")).await.unwrap();
     c.execute(
         "arguments[0].scrollIntoView();",
@@ -222,7 +98,7 @@ async fn demo_agent_reads_orders_on_a_phone() {
     )
     .await
     .unwrap();
-    let list_png = shot(&c, "orders-list-phone.png").await;
+    let list_png = screenshot(&c, "orders-list-phone.png").await;
     assert!(std::fs::metadata(&list_png).unwrap().len() > 10_000);
     // Readable on a phone: nothing wider than the screen.
     let overflow = c
@@ -276,7 +152,7 @@ async fn demo_agent_reads_orders_on_a_phone() {
         c.find(Locator::Css("#onec-link")).await.is_ok(),
         "the 1C link"
     );
-    shot(&c, "order-phone.png").await;
+    screenshot(&c, "order-phone.png").await;
 
     // Its sales document.
     let sale = c.find(Locator::Css(".sale-list a")).await.unwrap();
@@ -289,7 +165,7 @@ async fn demo_agent_reads_orders_on_a_phone() {
             .unwrap()
             .is_empty()
     );
-    shot(&c, "sale-phone.png").await;
+    screenshot(&c, "sale-phone.png").await;
 
     c.close().await.unwrap();
 }

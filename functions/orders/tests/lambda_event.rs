@@ -16,3 +16,14 @@ async fn malformed_order_id_answers_not_found_before_the_session() {
     let handler = skazka_lambda::handler(skazka_orders::router(app.state.clone()));
     assert_missing_problem(handler, "apigw-v2/orders-missing.json", "/orders/by-date").await;
 }
+
+#[tokio::test]
+async fn the_binary_answers_an_event_under_the_runtime_api() {
+    let app = skazka_testkit::app_using(skazka_orders::USES, &[]).await;
+    skazka_testkit::runtime::assert_binary_answers_health(
+        env!("CARGO_BIN_EXE_skazka-orders"),
+        skazka_orders::SERVICE,
+        &app,
+    )
+    .await;
+}

@@ -295,29 +295,10 @@ fn sim_sales_of(db: &Db, order: Uuid) -> Vec<SimSale> {
                     .iter()
                     .map(|l| l[amount].as_num())
                     .collect(),
-                debt: register_debt(db, id),
+                debt: onec_sim::inspect::sale_debt(db, id),
             }
         })
         .collect()
-}
-
-fn register_debt(db: &Db, sale: Uuid) -> Decimal {
-    let rec = s::records_of(s::SETTLEMENTS);
-    let (object, kind, debt, active) = (
-        col(&rec, "ЗаказКлиента"),
-        col(&rec, "RecordType"),
-        col(&rec, "Долг"),
-        col(&rec, "Active"),
-    );
-    db.table(&rec)
-        .rows
-        .iter()
-        .filter(|r| r[active].as_bool() && r[object].as_guid() == Some(sale))
-        .map(|r| match r[kind].as_str() {
-            Some("Expense") => -r[debt].as_num(),
-            _ => r[debt].as_num(),
-        })
-        .sum()
 }
 
 /// Where and when Агент Плюс says an order was taken, as the simulator stores it.

@@ -63,7 +63,7 @@ async fn a_supervisor_without_a_pick_sees_each_agents_orders_of_the_range() {
     let sim = app.sim.sim().clone();
     let mut team = vec![demo::DEMO_AGENT];
     team.extend(sim.demo().other_agents.iter().take(3).copied());
-    let supervisor = person(Role::Supervisor, Some(demo::DEMO_SUPERVISOR), &team, &[]);
+    let supervisor = supervisor_of(&app, &team).await;
     let to = sim.as_of();
     let from = to - Days::new(6);
     let orders = sim.read(sim_orders);
@@ -121,7 +121,7 @@ async fn a_supervisor_without_a_pick_sees_each_agents_orders_of_the_range() {
 async fn an_admin_without_a_pick_sees_every_agent_with_orders() {
     let app = skazka_testkit::app().await;
     let sim = app.sim.sim().clone();
-    let admin = person(Role::Admin, Some(demo::DEMO_ADMIN), &[], &[]);
+    let admin = person(Role::Admin, Some(demo::DEMO_ADMIN), &[]);
     let day = sim.as_of();
     let orders = sim.read(sim_orders);
     let everyone: Vec<uuid::Uuid> = {
@@ -143,12 +143,7 @@ async fn supervisors_pick_agents_of_their_team_only() {
     let app = skazka_testkit::app().await;
     let sim = app.sim.sim().clone();
     let other = sim.demo().other_agents[0];
-    let supervisor = person(
-        Role::Supervisor,
-        Some(demo::DEMO_SUPERVISOR),
-        &[demo::DEMO_AGENT],
-        &[],
-    );
+    let supervisor = supervisor_of(&app, &[demo::DEMO_AGENT]).await;
     let to = sim.as_of();
     let from = to - Days::new(3);
 
@@ -234,7 +229,7 @@ async fn supervisors_pick_agents_of_their_team_only() {
     assert_eq!(r.status, 404);
 
     // An admin picks any agent.
-    let admin = person(Role::Admin, Some(demo::DEMO_ADMIN), &[], &[]);
+    let admin = person(Role::Admin, Some(demo::DEMO_ADMIN), &[]);
     let theirs = json_as(
         &app,
         &admin,

@@ -18,7 +18,7 @@ pub mod store;
 pub mod sync;
 
 pub use settings::SiteSettings;
-pub use store::Account;
+pub use store::{Account, PgTeams};
 pub use sync::SyncReport;
 
 /// An account-store failure.
@@ -36,4 +36,27 @@ pub enum AccountError {
     Password(String),
     #[error("session revocation: {0}")]
     Revocation(String),
+}
+
+/// Handlers answer with `?`: a backend that does not answer (the Postgres pool, 1C, the
+/// revocation cache) is a `503`, anything else a `500`. `AppError` logs the cause; the page or
+/// problem never shows it.
+impl From<AccountError> for skazka_web::AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Pool(_) | AccountError::Onec(_) | AccountError::Revocation(_) => {
+                skazka_web::AppError::Unavailable(e.to_string())
+            }
+            AccountError::Postgres(_) | AccountError::Settings(_) | AccountError::Password(_) => {
+                skazka_web::AppError::Internal(e.to_string())
+            }
+        }
+    }
+}
+
+/// A refused phone is the person's mistake: `400` with the message.
+impl From<phone::PhoneError> for skazka_web::AppError {
+    fn from(e: phone::PhoneError) -> Self {
+        skazka_web::AppError::BadRequest(e.to_string())
+    }
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use onec_client::Guid;
-use skazka_session::{Identity, Impersonator, Role};
+use skazka_session::{Identity, Impersonator, Role, TeamError, TeamSource};
 use skazka_store::PgPool;
 use skazka_store::tokio_postgres::Row;
 use uuid::Uuid;
@@ -307,22 +307,56 @@ pub async fn set_team(
     Ok(())
 }
 
-/// What a token for `account` carries: its role, 1C ref, team or partners.
+/// The 1C refs of a supervisor's team (the rule of [`team`], in one query): empty unless
+/// `supervisor` is an active supervisor.
+pub async fn team_refs(pool: &PgPool, supervisor: Uuid) -> Result<Vec<Guid>, AccountError> {
+    let client = pool.get().await?;
+    let rows = client
+        .query(
+            "SELECT a.onec_ref FROM accounts s JOIN accounts a \
+               ON a.active AND a.role = 'agent' AND a.onec_ref IS NOT NULL \
+              AND (NOT s.team_custom OR a.id IN \
+                   (SELECT agent_id FROM supervisor_team WHERE supervisor_id = s.id)) \
+             WHERE s.id = $1 AND s.active AND s.role = 'supervisor' \
+             ORDER BY a.name",
+            &[&supervisor],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Guid::from_uuid(r.get::<_, Uuid>(0)))
+        .collect())
+}
+
+/// Supervisors' teams for the session crate's `Scope`, from the accounts in Postgres.
+#[derive(Clone)]
+pub struct PgTeams {
+    pool: PgPool,
+}
+
+impl PgTeams {
+    pub fn new(pool: PgPool) -> Self {
+        PgTeams { pool }
+    }
+}
+
+#[async_trait::async_trait]
+impl TeamSource for PgTeams {
+    async fn team(&self, supervisor: Uuid) -> Result<Vec<Guid>, TeamError> {
+        team_refs(&self.pool, supervisor)
+            .await
+            .map_err(|e| TeamError(e.to_string()))
+    }
+}
+
+/// What a token for `account` carries: its role, 1C ref and a client's partners (a supervisor's
+/// team is looked up per request, [`PgTeams`]).
 pub async fn identity(
     pool: &PgPool,
     account: &Account,
     session_id: Uuid,
     impersonator: Option<Impersonator>,
 ) -> Result<Identity, AccountError> {
-    let team = if account.role == Role::Supervisor {
-        team(pool, account)
-            .await?
-            .into_iter()
-            .filter_map(|a| a.onec_ref)
-            .collect()
-    } else {
-        Vec::new()
-    };
     let partners = if account.role == Role::Client {
         partners(pool, account.id)
             .await?
@@ -338,7 +372,6 @@ pub async fn identity(
         role: account.role,
         name: account.name.clone(),
         onec_ref: account.onec_ref,
-        team,
         partners,
         impersonator,
     })

@@ -168,7 +168,12 @@ impl AppState {
             }
             (true, None, None) => return Err(InitError::Missing("PINGS_TABLE (or Postgres)")),
         };
-        let sessions = skazka_session::Verifier::new(&config.session, cache.clone());
+        // A supervisor's team is looked up per request in the accounts (Postgres), cached.
+        let mut sessions = skazka_session::Verifier::new(&config.session, cache.clone());
+        if let Some(pg) = &postgres {
+            sessions =
+                sessions.with_teams(Arc::new(skazka_accounts::PgTeams::new(pg.pool.clone())));
+        }
         let state = AppState {
             inner: Arc::new(Inner {
                 config,

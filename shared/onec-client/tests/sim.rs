@@ -14,7 +14,7 @@ use onec_client::model::{
     sales_debts_query,
 };
 use onec_client::{ClientConfig, Guid, metrics};
-use onec_sim::db::{Db, col};
+use onec_sim::db::col;
 use onec_sim::demo;
 use onec_sim::schema as s;
 use rust_decimal::Decimal;
@@ -323,27 +323,6 @@ async fn a_clients_orders_and_partners() {
     assert_eq!(again.len(), ids.len());
 }
 
-/// A sale document's remaining debt in the simulator's settlements register: receipts less
-/// payments, active records only.
-fn register_debt(db: &Db, sale: Uuid) -> Decimal {
-    let rec = s::records_of(s::SETTLEMENTS);
-    let (object, kind, debt, active) = (
-        col(&rec, "ЗаказКлиента"),
-        col(&rec, "RecordType"),
-        col(&rec, "Долг"),
-        col(&rec, "Active"),
-    );
-    db.table(&rec)
-        .rows
-        .iter()
-        .filter(|r| r[active].as_bool() && r[object].as_guid() == Some(sale))
-        .map(|r| match r[kind].as_str() {
-            Some("Expense") => -r[debt].as_num(),
-            _ => r[debt].as_num(),
-        })
-        .sum()
-}
-
 #[tokio::test]
 async fn sales_of_an_owner_and_their_debts() {
     let c = client(&shared().base);
@@ -394,7 +373,7 @@ async fn sales_of_an_owner_and_their_debts() {
     let debts = debts.unwrap();
     let want: HashMap<Guid, Decimal> = sim.read(|db| {
         mine.iter()
-            .map(|&id| (guid(id), register_debt(db, id)))
+            .map(|&id| (guid(id), onec_sim::inspect::sale_debt(db, id)))
             .filter(|(_, d)| !d.is_zero())
             .collect()
     });

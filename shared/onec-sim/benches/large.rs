@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Days, NaiveDate};
 use onec_sim::{Scale, SimConfig, Simulator};
 
-fn peak_rss_mib() -> f64 {
+/// A memory figure of this process from `/proc/self/status` (`VmHWM` peak, `VmRSS` now), in MiB.
+fn status_mib(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
@@ -71,8 +72,9 @@ fn main() {
         "large base: {products} products, {agents} agents, {orders} orders, {lines} order lines"
     );
     println!(
-        "generation: {generation:.2?}, peak RSS {:.0} MiB",
-        peak_rss_mib()
+        "generation: {generation:.2?}, peak RSS {:.0} MiB, base held in {:.0} MiB RSS",
+        status_mib("VmHWM:"),
+        status_mib("VmRSS:")
     );
 
     let agent = sim.demo().agent;

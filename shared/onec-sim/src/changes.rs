@@ -1,7 +1,7 @@
 //! Editing the base while it runs: the change API (for tests of sync and caches) and OData `PATCH`.
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -67,28 +67,16 @@ pub enum ChangeError {
     Invalid(String),
 }
 
-fn now_value() -> Value {
-    Value::Date(crate::base_now().with_nanosecond_zero())
-}
-
-trait NoNanos {
-    fn with_nanosecond_zero(self) -> Self;
-}
-
-impl NoNanos for chrono::NaiveDateTime {
-    fn with_nanosecond_zero(self) -> Self {
-        chrono::Timelike::with_nanosecond(&self, 0).unwrap_or(self)
-    }
-}
-
 fn new_ref() -> Uuid {
     Uuid::new_v4()
 }
 
 impl Simulator {
-    /// Applies one change; returns the ref of the object it made or touched.
+    /// Applies one change, documents dated by the base's clock ([`Simulator::now`]); returns the
+    /// ref of the object it made or touched.
     pub fn apply(&self, change: Change) -> Result<Uuid, ChangeError> {
-        self.write(|db| apply(db, change))
+        let now = self.now();
+        self.write(|db| apply(db, change, now))
     }
 
     /// `PATCH Set(guid'…')`: sets the given properties (tabular sections whole), returns the entity.
@@ -103,7 +91,7 @@ fn exists(db: &Db, set: &'static str, id: Uuid) -> Result<(), ChangeError> {
         .ok_or(ChangeError::NotFound(set, id))
 }
 
-fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
+fn apply(db: &mut Db, change: Change, now: NaiveDateTime) -> Result<Uuid, ChangeError> {
     match change {
         Change::RenameProduct { product, name } => {
             let c = col(s::PRODUCTS, "Description");
@@ -126,7 +114,7 @@ fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
             let Value::Table(rows) = &mut row[c] else {
                 return Err(ChangeError::Invalid("no attributes".into()));
             };
-            let flag = Value::Composite(Box::new((CType::Boolean, Value::Bool(hidden))));
+            let flag = Value::Composite(std::sync::Arc::new((CType::Boolean, Value::Bool(hidden))));
             match rows
                 .iter_mut()
                 .find(|r| r[prop].as_guid() == Some(demo::ATTR_HIDE_PRODUCT))
@@ -134,13 +122,15 @@ fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
                 Some(r) => r[value] = flag,
                 None => {
                     let n = rows.len() as i64 + 1;
-                    rows.push(
+                    let mut grown = rows.to_vec();
+                    grown.push(
                         RowBuilder::new(&fields)
                             .set("LineNumber", Value::Int(n))
                             .set("Свойство", Value::Guid(demo::ATTR_HIDE_PRODUCT))
                             .set("Значение", flag)
                             .build(),
                     );
+                    *rows = grown.into_boxed_slice();
                 }
             }
             Ok(product)
@@ -167,9 +157,9 @@ fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
                     "Number",
                     Value::str(&format!("КК00-{}", &id.simple().to_string()[..6])),
                 )
-                .set("Date", now_value())
+                .set("Date", Value::Date(now))
                 .set("Posted", Value::Bool(true))
-                .set("Товары", Value::Table(vec![line]))
+                .set("Товары", Value::table(vec![line]))
                 .build();
             db.insert(s::PRICE_SETTINGS, row);
             db.post(s::PRICE_SETTINGS, id);
@@ -181,9 +171,9 @@ fn apply(db: &mut Db, change: Change) -> Result<Uuid, ChangeError> {
             lines,
             status,
             shipment_date,
-        } => post_order(db, agent, partner, lines, status, shipment_date),
-        Change::PostSale { order } => post_sale(db, order),
-        Change::PostPayment { sale, amount } => post_payment(db, sale, amount),
+        } => post_order(db, now, agent, partner, lines, status, shipment_date),
+        Change::PostSale { order } => post_sale(db, now, order),
+        Change::PostPayment { sale, amount } => post_payment(db, now, sale, amount),
     }
 }
 
@@ -205,6 +195,7 @@ fn current_price(db: &Db, product: Uuid) -> Decimal {
 
 fn post_order(
     db: &mut Db,
+    now: NaiveDateTime,
     agent: Uuid,
     partner: Uuid,
     lines: Vec<NewLine>,
@@ -241,7 +232,6 @@ fn post_order(
         .min()
         .ok_or_else(|| ChangeError::Invalid("partner has no counterparty".into()))?;
     let (table, total) = sales_lines(s::ORDERS, &specs, None);
-    let now = crate::base_now();
     let shipment = shipment.unwrap_or(now.date() + chrono::Duration::days(1));
     let id = new_ref();
     let row = RowBuilder::of(s::ORDERS)
@@ -250,7 +240,7 @@ fn post_order(
             "Number",
             Value::str(&format!("КК00-{:06}", db.table(s::ORDERS).rows.len() + 1)),
         )
-        .set("Date", now_value())
+        .set("Date", Value::Date(now))
         .set("Posted", Value::Bool(status != "НеСогласован"))
         .set("Менеджер", Value::Guid(agent))
         .set("Партнер", Value::Guid(partner))
@@ -269,7 +259,7 @@ fn post_order(
     Ok(id)
 }
 
-fn post_sale(db: &mut Db, order: Uuid) -> Result<Uuid, ChangeError> {
+fn post_sale(db: &mut Db, now: NaiveDateTime, order: Uuid) -> Result<Uuid, ChangeError> {
     let o = db
         .get(s::ORDERS, order)
         .cloned()
@@ -297,19 +287,14 @@ fn post_sale(db: &mut Db, order: Uuid) -> Result<Uuid, ChangeError> {
             "Number",
             Value::str(&format!("КК00-{:06}", db.table(s::SALES).rows.len() + 1)),
         )
-        .set("Date", now_value())
+        .set("Date", Value::Date(now))
         .set("Posted", Value::Bool(true))
         .set("СуммаДокумента", Value::Num(total))
         .set("ЗаказКлиента", Value::composite_ref(s::ORDERS, order))
-        .set("ДатаОтгрузки", now_value())
+        .set("ДатаОтгрузки", Value::Date(now))
         .set(
             "ДатаПлатежа",
-            crate::db::at(
-                crate::base_now().date() + chrono::Duration::days(14),
-                0,
-                0,
-                0,
-            ),
+            crate::db::at(now.date() + chrono::Duration::days(14), 0, 0, 0),
         )
         .set("Товары", table);
     for f in [
@@ -333,7 +318,12 @@ fn post_sale(db: &mut Db, order: Uuid) -> Result<Uuid, ChangeError> {
     Ok(id)
 }
 
-fn post_payment(db: &mut Db, sale: Uuid, amount: Decimal) -> Result<Uuid, ChangeError> {
+fn post_payment(
+    db: &mut Db,
+    now: NaiveDateTime,
+    sale: Uuid,
+    amount: Decimal,
+) -> Result<Uuid, ChangeError> {
     let d = db
         .get(s::SALES, sale)
         .cloned()
@@ -357,12 +347,12 @@ fn post_payment(db: &mut Db, sale: Uuid, amount: Decimal) -> Result<Uuid, Change
                 db.table(s::CASH_RECEIPTS).rows.len() + 1
             )),
         )
-        .set("Date", now_value())
+        .set("Date", Value::Date(now))
         .set("Posted", Value::Bool(true))
         .set("Партнер", d[col(s::SALES, "Партнер")].clone())
         .set("Контрагент", d[col(s::SALES, "Контрагент")].clone())
         .set("СуммаДокумента", Value::Num(amount))
-        .set("РасшифровкаПлатежа", Value::Table(vec![detail]))
+        .set("РасшифровкаПлатежа", Value::table(vec![detail]))
         .build();
     db.insert(s::CASH_RECEIPTS, row);
     db.post(s::CASH_RECEIPTS, id);
@@ -418,7 +408,7 @@ fn json_value(
                 }
                 CType::String | CType::Undefined => Value::str(&text),
             };
-            Value::Composite(Box::new((ctype, inner)))
+            Value::Composite(std::sync::Arc::new((ctype, inner)))
         }
         _ => return Err(bad_body(name)),
     })
@@ -449,7 +439,7 @@ fn json_row(
                     }
                     rows.push(r);
                 }
-                Value::Table(rows)
+                Value::table(rows)
             }
             Ty::Binary => continue,
             ty => {
@@ -505,6 +495,7 @@ fn patch(db: &mut Db, path: &str, body: &[u8]) -> Result<String> {
     let version = row[1].clone();
     *row = updated;
     row[1] = version;
+    db.reindex(&ty.name, id);
     if ty.is_document() {
         db.post(&ty.name, id);
     }

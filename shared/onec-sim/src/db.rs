@@ -17,6 +17,66 @@ use crate::value::{CType, Row, Value, empty_date};
 pub struct Table {
     pub rows: Vec<Row>,
     pub by_key: HashMap<Uuid, usize>,
+    /// Secondary indexes of the references the portal filters on (see [`indexed_fields`]).
+    pub by_ref: Vec<RefIndex>,
+}
+
+/// Positions of a table's rows by the reference one column holds, in insertion order. A row edited
+/// later may stay listed under a value it no longer holds: whoever uses an index re-checks the
+/// filter on the rows it finds.
+#[derive(Default, Clone)]
+pub struct RefIndex {
+    pub column: usize,
+    pub positions: HashMap<Uuid, Vec<u32>>,
+}
+
+impl RefIndex {
+    fn add(&mut self, row: &Row, pos: usize) {
+        let Some(id) = row[self.column].as_guid().filter(|g| !g.is_nil()) else {
+            return;
+        };
+        let list = self.positions.entry(id).or_default();
+        if list.last() != Some(&(pos as u32)) {
+            list.push(pos as u32);
+        }
+    }
+}
+
+/// The references the portal filters by: an agent's documents (manager), a client's (partner),
+/// a sale's order, the Агент Плюс rows of a document, a product's files.
+pub fn indexed_fields(set: &str) -> &'static [&'static str] {
+    match set {
+        s::ORDERS => &["Менеджер", "Партнер"],
+        s::SALES => &["Менеджер", "Партнер", "ЗаказКлиента"],
+        s::CASH_RECEIPTS | s::BANK_RECEIPTS => &["Партнер"],
+        s::PARTNERS => &["ОсновнойМенеджер"],
+        s::COUNTERPARTIES | s::CONTRACTS | s::PARTNER_KEYS => &["Партнер"],
+        s::EXTRA_INFO => &["Объект"],
+        s::FILES => &["ВладелецФайла"],
+        _ => &[],
+    }
+}
+
+impl Table {
+    fn of(ty: &EntityType) -> Table {
+        Table {
+            by_ref: indexed_fields(&ty.name)
+                .iter()
+                .map(|f| RefIndex {
+                    column: ty
+                        .field(f)
+                        .unwrap_or_else(|| panic!("no field {}.{f}", ty.name)),
+                    positions: HashMap::new(),
+                })
+                .collect(),
+            ..Table::default()
+        }
+    }
+
+    /// The index of a column, if it has one.
+    pub fn index_of(&self, column: usize) -> Option<&RefIndex> {
+        self.by_ref.iter().find(|i| i.column == column)
+    }
 }
 
 /// The whole base.
@@ -34,7 +94,7 @@ pub struct Db {
 impl Default for Db {
     fn default() -> Self {
         Db {
-            tables: vec![Table::default(); Schema::get().sets.len()],
+            tables: Schema::get().sets.iter().map(Table::of).collect(),
             partner_keys: HashMap::new(),
             product_keys: HashMap::new(),
             bulk: false,
@@ -47,13 +107,13 @@ impl Default for Db {
 pub fn empty_of(ty: &Ty) -> Value {
     match ty {
         Ty::Key | Ty::Ref(_) => Value::Guid(Uuid::nil()),
-        Ty::Str | Ty::Enum(_) => Value::str(""),
+        Ty::Str | Ty::Enum(_) => Value::sym(""),
         Ty::Bool => Value::Bool(false),
         Ty::Double => Value::Num(Decimal::ZERO),
         Ty::Int64 => Value::Int(0),
         Ty::Date => Value::Date(empty_date()),
         Ty::Composite => Value::undefined(),
-        Ty::Table(_) => Value::Table(Vec::new()),
+        Ty::Table(_) => Value::table(Vec::new()),
         Ty::Binary => Value::Null,
     }
 }
@@ -82,7 +142,11 @@ impl<'a> RowBuilder<'a> {
             .iter()
             .position(|f| f.name == name)
             .unwrap_or_else(|| panic!("no field {name}"));
-        self.row[i] = value;
+        // Enum values are a handful of words held by millions of rows: one shared copy each.
+        self.row[i] = match (&self.fields[i].ty, value) {
+            (Ty::Enum(_), Value::Str(s)) => Value::Str(crate::value::intern(&s)),
+            (_, value) => value,
+        };
         self
     }
 
@@ -138,12 +202,33 @@ impl Db {
         }
         let key = ty.has_key().then(|| row[0].as_guid()).flatten();
         let t = self.table_mut(set);
+        let pos = t.rows.len();
+        for index in &mut t.by_ref {
+            index.add(&row, pos);
+        }
         t.rows.push(row);
-        let pos = t.rows.len() - 1;
         if let Some(k) = key {
             t.by_key.insert(k, pos);
         }
         pos
+    }
+
+    /// Lists an edited row under the references it now holds (after `PATCH`).
+    pub fn reindex(&mut self, set: &str, id: Uuid) {
+        let t = self.table_mut(set);
+        let Some(&pos) = t.by_key.get(&id) else {
+            return;
+        };
+        let row = &t.rows[pos];
+        for index in &mut t.by_ref {
+            let listed = row[index.column]
+                .as_guid()
+                .and_then(|g| index.positions.get(&g))
+                .is_some_and(|l| l.contains(&(pos as u32)));
+            if !listed {
+                index.add(row, pos);
+            }
+        }
     }
 
     pub fn get(&self, set: &str, id: Uuid) -> Option<&Row> {
@@ -234,7 +319,10 @@ impl Db {
         for reg in [s::PRICES, s::STOCK, s::SETTLEMENTS, s::REVENUE] {
             let rec = s::records_of(reg);
             let c = col(&rec, "Recorder");
-            self.table_mut(&rec).rows.retain(|r| r[c] != recorder);
+            // The GUID first: a cheap test that rules out almost every record of a large base.
+            self.table_mut(&rec)
+                .rows
+                .retain(|r| r[c].as_guid() != Some(id) || r[c] != recorder);
         }
     }
 

@@ -14,6 +14,7 @@ use rust_decimal::prelude::FromPrimitive;
 use uuid::Uuid;
 
 use crate::db::{Db, RowBuilder, col, tcol};
+use crate::names::{self, FullName};
 use crate::schema::{self as s};
 use crate::value::{CType, Row, Value};
 
@@ -108,6 +109,8 @@ struct Gen {
     rng: ChaCha8Rng,
     db: Db,
     as_of: NaiveDate,
+    /// The base's clock at generation: nothing of the last day is later.
+    now: NaiveDateTime,
     seq: u64,
     numbers: HashMap<&'static str, u64>,
 }
@@ -117,6 +120,17 @@ struct Product {
     weight: bool,
     base_price: Decimal,
     unit: Uuid,
+    /// Priced to the tiyn (a few are, so the portal's handling of tiyn stays tested); the rest of
+    /// the list is in whole tenge, as Kazakh distributors' price lists mostly are.
+    tiyn: bool,
+}
+
+impl Product {
+    /// A price derived from the base price, rounded as this product's list is.
+    fn price(&self, factor: Decimal) -> Decimal {
+        let raw = self.base_price * factor;
+        if self.tiyn { round2(raw) } else { raw.round() }
+    }
 }
 
 struct Client {
@@ -149,38 +163,6 @@ const STREETS: &[&str] = &[
     "ул. Ермекова",
     "пр. Абылай хана",
     "ул. Байтурсынова",
-];
-const SURNAMES: &[&str] = &[
-    "Сапарова",
-    "Жумабеков",
-    "Ахметов",
-    "Ким",
-    "Иванова",
-    "Нурланов",
-    "Сулейменова",
-    "Касымов",
-    "Петренко",
-    "Омарова",
-    "Байжанов",
-    "Смагулова",
-    "Ермеков",
-    "Токтарова",
-    "Абдрахманов",
-    "Мусина",
-];
-const FIRST_NAMES: &[&str] = &[
-    "Арман",
-    "Айгерим",
-    "Ерлан",
-    "Гульнара",
-    "Данияр",
-    "Светлана",
-    "Асель",
-    "Марат",
-    "Елена",
-    "Нуржан",
-    "Динара",
-    "Сергей",
 ];
 const SHOPS: &[&str] = &[
     "Береке",
@@ -321,6 +303,24 @@ impl Gen {
         self.rng.random_bool(p)
     }
 
+    /// `at` if the clock has reached it, else a time between `earliest` and now.
+    fn not_after_now(&mut self, at: NaiveDateTime, earliest: NaiveDateTime) -> NaiveDateTime {
+        if at <= self.now {
+            return at;
+        }
+        let span = (self.now - earliest).num_seconds().max(0);
+        earliest + Duration::seconds(self.rng.random_range(0..=span))
+    }
+
+    /// A person's name, its parts agreeing with the first name's gender.
+    fn full_name(&mut self) -> FullName {
+        let surname = *self.pick(names::SURNAMES);
+        let (first, _) = *self.pick(names::FIRST_NAMES);
+        let father = *self.pick(names::FATHERS);
+        let kazakh = self.chance(0.25);
+        FullName::new(surname, first, father, kazakh)
+    }
+
     fn catalog(&mut self, set: &str, id: Uuid, fields: Vec<(&str, Value)>) {
         let mut b = RowBuilder::of(set).set("Ref_Key", Value::Guid(id));
         for (k, v) in fields {
@@ -348,11 +348,11 @@ impl Gen {
                 RowBuilder::new(&fields)
                     .set("LineNumber", Value::Int(i as i64 + 1))
                     .set("Свойство", Value::Guid(prop))
-                    .set("Значение", Value::Composite(Box::new((ctype, v))))
+                    .set("Значение", Value::Composite(Arc::new((ctype, v))))
                     .build()
             })
             .collect();
-        Value::Table(rows)
+        Value::table(rows)
     }
 }
 
@@ -365,7 +365,7 @@ fn contact_rows(set: &str, items: Vec<Contact>) -> Value {
         s::Ty::Table(f) => f.clone(),
         _ => unreachable!("schema declares a table"),
     };
-    Value::Table(
+    Value::table(
         items
             .into_iter()
             .enumerate()
@@ -385,17 +385,19 @@ fn contact_rows(set: &str, items: Vec<Contact>) -> Value {
     )
 }
 
-/// Generates the whole base. `progress` is called with a share done (0.0–1.0) while documents are made.
+/// Generates the whole base: a year of history ending at `now`, the base's clock (nothing is
+/// later). `progress` is called with a share done (0.0–1.0) while documents are made.
 pub fn generate(
     scale: Scale,
     seed: u64,
-    as_of: NaiveDate,
+    now: NaiveDateTime,
     progress: &mut dyn FnMut(f64),
 ) -> (Db, DemoIds) {
     let mut generator = Gen {
         rng: ChaCha8Rng::seed_from_u64(seed),
         db: Db::default(),
-        as_of,
+        as_of: now.date(),
+        now,
         seq: 0,
         numbers: HashMap::new(),
     };
@@ -723,11 +725,13 @@ impl Gen {
                 if !deleted {
                     let base_price = Decimal::from(self.rng.random_range(150..6000))
                         * Decimal::from(if weight { 2 } else { 1 });
+                    let tiyn = self.chance(0.05);
                     out.push(Product {
                         id,
                         weight,
                         base_price,
                         unit,
+                        tiyn,
                     });
                 }
             }
@@ -901,7 +905,7 @@ impl Gen {
         }];
         for i in 1..agents {
             let id = self.guid();
-            let (surname, first) = (*self.pick(SURNAMES), *self.pick(FIRST_NAMES));
+            let name = self.full_name();
             let phone = format!(
                 "8 (70{}) {:03}-{:02}-{:02}",
                 1 + i % 8,
@@ -912,8 +916,8 @@ impl Gen {
             let password = format!("pw{:04}", self.rng.random_range(0..10_000));
             self.user(
                 id,
-                &format!("{surname} {first} (ТА)"),
-                &format!("{surname} {first}"),
+                &format!("{} (ТА)", name.short()),
+                &name.full(),
                 &phone,
                 Some(ROLE_USER),
                 &password,
@@ -933,16 +937,17 @@ impl Gen {
             });
         }
         // People the sync must skip or deactivate: invalid, deletion-marked, without a site role.
-        for (name, invalid, deleted, role) in [
-            ("Уволенный сотрудник (ТА)", true, false, Some(ROLE_USER)),
-            ("Удалённый пользователь", false, true, Some(ROLE_USER)),
-            ("Бухгалтер", false, false, None),
+        for (post, invalid, deleted, role) in [
+            ("ТА, уволен", true, false, Some(ROLE_USER)),
+            ("ТА", false, true, Some(ROLE_USER)),
+            ("бухгалтер", false, false, None),
         ] {
             let id = self.guid();
+            let name = self.full_name();
             self.user(
                 id,
-                name,
-                name,
+                &format!("{} ({post})", name.short()),
+                &name.full(),
                 "8 (705) 555-00-00",
                 role,
                 "secret",
@@ -968,16 +973,15 @@ impl Gen {
                 } else {
                     self.guid()
                 };
-                let (surname, first) = (*self.pick(SURNAMES), *self.pick(FIRST_NAMES));
-                let shop = *self.pick(SHOPS);
-                let name = if demo {
-                    "ИП Сапарова Г.К. (маг. Береке)".to_string()
-                } else {
-                    format!(
-                        "ИП {surname} {}. (маг. {shop})",
-                        first.chars().next().unwrap_or('А')
+                let (owner, shop) = if demo {
+                    (
+                        FullName::new("Сапаров", "Гульнара", "Кайрат", false),
+                        "Береке",
                     )
+                } else {
+                    (self.full_name(), *self.pick(SHOPS))
                 };
+                let name = format!("ИП {} (маг. {shop})", owner.initials());
                 let lat = city.1.0 + self.rng.random_range(-0.04..0.04);
                 let lon = city.1.1 + self.rng.random_range(-0.06..0.06);
                 let address = format!(
@@ -1022,7 +1026,7 @@ impl Gen {
                 for k in 0..n_cp {
                     let cp = if k == 0 { head } else { self.guid() };
                     let cp_name = if k == 0 {
-                        format!("ИП {surname} {first}")
+                        format!("ИП {}", owner.full())
                     } else {
                         format!("ТОО \"{shop} {}\"", city.0)
                     };
@@ -1109,7 +1113,7 @@ impl Gen {
                     let drift = Decimal::ONE + Decimal::new(month * 2, 2);
                     kinds
                         .iter()
-                        .map(move |(k, f)| (p.id, *k, round2(p.base_price * *f * drift)))
+                        .map(move |(k, f)| (p.id, *k, p.price(*f * drift)))
                 })
                 .collect();
             if lines.is_empty() {
@@ -1138,7 +1142,7 @@ impl Gen {
                 .set("Date", crate::db::at(date, 0, 0, 0))
                 .set("Posted", Value::Bool(true))
                 .set("Комментарий", Value::str("Изменение цен"))
-                .set("Товары", Value::Table(rows))
+                .set("Товары", Value::table(rows))
                 .build();
             self.db.insert(s::PRICE_SETTINGS, row);
             self.db.post(s::PRICE_SETTINGS, id);
@@ -1169,6 +1173,8 @@ pub fn sales_lines(set: &str, lines: &[LineSpec], order: Option<Uuid>) -> (Value
     let fields = section_fields(set, "Товары");
     let has_cancel = fields.iter().any(|f| f.name == "Отменено");
     let has_order = fields.iter().any(|f| f.name == "ЗаказКлиента");
+    // One reference shared by every line.
+    let order = order.map(|o| Value::composite_ref(s::ORDERS, o));
     let mut total = Decimal::ZERO;
     let rows = lines
         .iter()
@@ -1195,13 +1201,13 @@ pub fn sales_lines(set: &str, lines: &[LineSpec], order: Option<Uuid>) -> (Value
             if has_cancel {
                 b = b.set("Отменено", Value::Bool(l.cancelled));
             }
-            if let (true, Some(o)) = (has_order, order) {
-                b = b.set("ЗаказКлиента", Value::composite_ref(s::ORDERS, o));
+            if let (true, Some(o)) = (has_order, &order) {
+                b = b.set("ЗаказКлиента", o.clone());
             }
             b.build()
         })
         .collect();
-    (Value::Table(rows), total)
+    (Value::table(rows), total)
 }
 
 /// What a sale needs to know about its order.
@@ -1233,7 +1239,7 @@ impl Gen {
     fn price_at(&self, p: &Product, date: NaiveDate) -> Decimal {
         let start = self.as_of - Duration::days(366);
         let month = ((date - start).num_days().max(0) / 30).min(12);
-        round2(p.base_price * (Decimal::ONE + Decimal::new(month * 2, 2)))
+        p.price(Decimal::ONE + Decimal::new(month * 2, 2))
     }
 
     fn line(&mut self, products: &[Product], date: NaiveDate) -> LineSpec {
@@ -1275,17 +1281,13 @@ impl Gen {
     ) -> HashMap<(Uuid, Uuid), Decimal> {
         let mut sold: HashMap<(Uuid, Uuid), Decimal> = HashMap::new();
         let first = self.as_of - Duration::days(365);
-        let days: Vec<NaiveDate> = (0..=367)
+        let days: Vec<NaiveDate> = (0..=365)
             .map(|d| first + Duration::days(d))
             .filter(|d| d.weekday() != Weekday::Sun)
             .collect();
         let total = agents.len();
         for (ai, agent) in agents.iter().enumerate() {
             for &day in &days {
-                let future = day > self.as_of;
-                if future && day > self.as_of + Duration::days(2) {
-                    continue;
-                }
                 let (lo, hi) = if agent.busy {
                     (4, 8)
                 } else {
@@ -1296,8 +1298,6 @@ impl Gen {
                 } else {
                     self.rng.random_range(lo..=hi)
                 };
-                // Orders taken ahead are rare: a few for the next days.
-                let n = if future { n.min(1) } else { n };
                 for k in 0..n {
                     let facts = self.order(agent, products, size, day, k, n);
                     if let Some(facts) = facts {
@@ -1331,6 +1331,10 @@ impl Gen {
         let taken = day
             .and_hms_opt(h.min(18), m, self.rng.random_range(0..60))
             .expect("valid time");
+        if taken > self.now {
+            // Not taken yet: the live day may post it when the clock gets there.
+            return None;
+        }
         let n_lines = self.rng.random_range(size.lines.0..=size.lines.1);
         let mut lines: Vec<LineSpec> = (0..n_lines).map(|_| self.line(products, day)).collect();
         let age = (self.as_of - day).num_days();
@@ -1357,6 +1361,16 @@ impl Gen {
             "ДоКлиента"
         };
         let shipment = day + Duration::days(if day.weekday() == Weekday::Sat { 2 } else { 1 });
+        // Deliveries start at ten: an order due today is still to be shipped before then.
+        let status = if status == "Закрыт"
+            && !all_cancelled
+            && shipment == self.as_of
+            && self.now < self.as_of.and_hms_opt(10, 0, 0).expect("valid time")
+        {
+            "КОтгрузке"
+        } else {
+            status
+        };
         let payment = *self.pick(PAYMENT_FORMS);
         let comment = *self.pick(COMMENTS);
         let id = self.guid();
@@ -1379,14 +1393,14 @@ impl Gen {
             .set("ДатаОтгрузки", crate::db::at(shipment, 0, 0, 0))
             .set(
                 "АдресДоставки",
-                Value::str(if delivery == "Самовывоз" {
+                Value::sym(if delivery == "Самовывоз" {
                     ""
                 } else {
                     &client.address
                 }),
             )
             .set("СпособДоставки", Value::str(delivery))
-            .set("Комментарий", Value::str(comment))
+            .set("Комментарий", Value::sym(comment))
             .set("Товары", table)
             .build();
         self.db.insert(s::ORDERS, row);
@@ -1417,6 +1431,7 @@ impl Gen {
         let started =
             finished - Duration::minutes(minutes) - Duration::seconds(self.rng.random_range(0..60));
         let fmt = |d: NaiveDateTime| crate::value::fmt_date(&d);
+        let object = Value::composite_ref(s::ORDERS, order);
         for (prop, ctype, v) in [
             (ATTR_LATITUDE, CType::String, to_ddmm(lat)),
             (ATTR_LONGITUDE, CType::String, to_ddmm(lon)),
@@ -1430,9 +1445,9 @@ impl Gen {
                 _ => Value::str(&v),
             };
             let row = RowBuilder::of(s::EXTRA_INFO)
-                .set("Объект", Value::composite_ref(s::ORDERS, order))
+                .set("Объект", object.clone())
                 .set("Свойство", Value::Guid(prop))
-                .set("Значение", Value::Composite(Box::new((ctype, value))))
+                .set("Значение", Value::Composite(Arc::new((ctype, value))))
                 .build();
             self.db.insert(s::EXTRA_INFO, row);
         }
@@ -1460,6 +1475,8 @@ impl Gen {
                 0,
             )
             .expect("valid");
+        let earliest = o.shipment.and_hms_opt(10, 0, 0).expect("valid time");
+        let time = self.not_after_now(time, earliest);
         let due = o.shipment + Duration::days(o.term_days);
         let number = self.number(s::SALES, "КК00");
         let row = RowBuilder::of(s::SALES)
@@ -1474,7 +1491,7 @@ impl Gen {
             .set("Склад", Value::Guid(o.warehouse))
             .set("СуммаДокумента", Value::Num(total))
             .set("ФормаОплаты", Value::str(o.payment))
-            .set("АдресДоставки", Value::str(&o.address))
+            .set("АдресДоставки", Value::sym(&o.address))
             .set("СпособДоставки", Value::str(o.delivery))
             .set("ЗаказКлиента", Value::composite_ref(s::ORDERS, o.id))
             .set("ДатаОтгрузки", crate::db::at(o.shipment, 0, 0, 0))
@@ -1515,6 +1532,11 @@ impl Gen {
             .max(0)
             .min(o.term_days);
         let pay_date = shipped.date() + Duration::days(self.rng.random_range(0..=latest));
+        let paid = pay_date
+            .and_hms_opt(17, 30, 0)
+            .expect("valid time")
+            .max(shipped);
+        let paid = self.not_after_now(paid, shipped);
         let set = if o.payment == "Наличная" {
             s::CASH_RECEIPTS
         } else {
@@ -1531,12 +1553,12 @@ impl Gen {
         let row = RowBuilder::of(set)
             .set("Ref_Key", Value::Guid(id))
             .set("Number", number)
-            .set("Date", crate::db::at(pay_date, 17, 30, 0))
+            .set("Date", Value::Date(paid))
             .set("Posted", Value::Bool(true))
             .set("Партнер", Value::Guid(o.key.0))
             .set("Контрагент", Value::Guid(o.key.1))
             .set("СуммаДокумента", Value::Num(amount))
-            .set("РасшифровкаПлатежа", Value::Table(vec![detail]))
+            .set("РасшифровкаПлатежа", Value::table(vec![detail]))
             .build();
         self.db.insert(set, row);
         self.db.post(set, id);
@@ -1561,7 +1583,7 @@ impl Gen {
                 if qty.is_zero() {
                     continue;
                 }
-                let price = round2(p.base_price * Decimal::new(7, 1));
+                let price = p.price(Decimal::new(7, 1));
                 rows.push(
                     RowBuilder::new(&fields)
                         .set("LineNumber", Value::Int(rows.len() as i64 + 1))
@@ -1582,7 +1604,7 @@ impl Gen {
                 .set("Posted", Value::Bool(true))
                 .set("Партнер", Value::Guid(supplier))
                 .set("Склад", Value::Guid(warehouse))
-                .set("Товары", Value::Table(rows))
+                .set("Товары", Value::table(rows))
                 .build();
             self.db.insert(s::PURCHASES, row);
             self.db.post(s::PURCHASES, id);
@@ -1620,7 +1642,8 @@ impl Gen {
         let supplier = self.supplier();
         for i in -3i64..10 {
             let arrival = self.as_of + Duration::days(i * 2 + 1);
-            let ordered = arrival - Duration::days(7);
+            // Upcoming arrivals were ordered by yesterday at the latest.
+            let ordered = (arrival - Duration::days(7)).min(self.as_of - Duration::days(1));
             let status = if i < 0 {
                 "Закрыт"
             } else {
@@ -1632,7 +1655,7 @@ impl Gen {
                 .map(|k| {
                     let p = self.pick(products);
                     let qty = Decimal::from(self.rng.random_range(10..200));
-                    let price = round2(p.base_price * Decimal::new(7, 1));
+                    let price = p.price(Decimal::new(7, 1));
                     let cancelled = self.chance(0.05);
                     if !cancelled {
                         total += round2(qty * price);
@@ -1666,7 +1689,7 @@ impl Gen {
                 .set("ДатаПоступления", crate::db::at(arrival, 0, 0, 0))
                 .set("ЖелаемаяДатаПоступления", crate::db::at(arrival, 0, 0, 0))
                 .set("СуммаДокумента", Value::Num(total))
-                .set("Товары", Value::Table(rows))
+                .set("Товары", Value::table(rows))
                 .build();
             self.db.insert(s::SUPPLIER_ORDERS, row);
             self.db.post(s::SUPPLIER_ORDERS, id);

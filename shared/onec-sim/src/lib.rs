@@ -13,13 +13,17 @@
 //! ```
 
 pub mod changes;
+pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod eval;
 pub mod faults;
 pub mod filter;
+pub mod inspect;
+pub mod live;
 pub mod metadata;
+pub mod names;
 pub mod query;
 pub mod schema;
 pub mod select;
@@ -36,7 +40,10 @@ use std::sync::{Arc, Mutex, RwLock};
 use axum::http::{HeaderMap, header};
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, Utc};
 
+use config::Clock;
+
 pub use changes::{Change, NewLine};
+pub use config::{ClockConfig, EnvError, SimConfig};
 pub use demo::{DemoIds, Scale};
 pub use error::ODataError;
 pub use faults::{FaultMode, Faults};
@@ -55,32 +62,6 @@ pub fn base_now() -> NaiveDateTime {
     Utc::now().with_timezone(&base_offset()).naive_local()
 }
 
-#[derive(Debug, Clone)]
-pub struct SimConfig {
-    pub scale: Scale,
-    pub seed: u64,
-    /// The last day of the generated year; `None` = today in the base's time zone.
-    pub as_of: Option<NaiveDate>,
-    pub user: String,
-    pub password: String,
-    pub dialect: Dialect,
-    pub faults: Faults,
-}
-
-impl Default for SimConfig {
-    fn default() -> Self {
-        SimConfig {
-            scale: Scale::Small,
-            seed: 1,
-            as_of: None,
-            user: "portal".into(),
-            password: "portal".into(),
-            dialect: Dialect::default(),
-            faults: Faults::default(),
-        }
-    }
-}
-
 /// Counters a test can read to check what a client did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Stats {
@@ -93,6 +74,7 @@ struct Inner {
     demo: DemoIds,
     config: SimConfig,
     as_of: NaiveDate,
+    clock: Clock,
     faults: Mutex<Faults>,
     sessions: Mutex<HashSet<String>>,
     requests: AtomicU64,
@@ -110,14 +92,17 @@ impl Simulator {
     }
 
     pub fn with_progress(config: SimConfig, progress: &mut dyn FnMut(f64)) -> Simulator {
-        let as_of = config.as_of.unwrap_or_else(|| base_now().date());
-        let (db, demo) = demo::generate(config.scale, config.seed, as_of, progress);
+        let real_now = base_now();
+        let as_of = config.as_of.unwrap_or(real_now.date());
+        let clock = Clock::new(&config, as_of, real_now);
+        let (db, demo) = demo::generate(config.scale, config.seed, clock.origin(), progress);
         Simulator(Arc::new(Inner {
             db: RwLock::new(db),
             demo,
             faults: Mutex::new(config.faults.clone()),
             config,
             as_of,
+            clock,
             sessions: Mutex::new(HashSet::new()),
             requests: AtomicU64::new(0),
             sessions_started: AtomicU64::new(0),
@@ -133,7 +118,8 @@ impl Simulator {
             .await
     }
 
-    /// Serves this simulator on `addr` in a background task.
+    /// Serves this simulator on `addr` in a background task; with `live_day` set, also posts the
+    /// rest of today's work as the clock reaches it (both stop when the `RunningSim` is dropped).
     pub async fn serve(&self, addr: SocketAddr) -> std::io::Result<RunningSim> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
@@ -141,10 +127,16 @@ impl Simulator {
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
+        let live = self
+            .0
+            .config
+            .live_day
+            .then(|| tokio::spawn(live::run(self.clone())));
         Ok(RunningSim {
             sim: self.clone(),
             addr,
             task,
+            live,
         })
     }
 
@@ -160,6 +152,20 @@ impl Simulator {
     /// The last day of the generated history.
     pub fn as_of(&self) -> NaiveDate {
         self.0.as_of
+    }
+
+    /// Now, as this base's clock reads it (see [`ClockConfig`]): documents the simulator makes are
+    /// dated by it, and nothing of the last day is later.
+    pub fn now(&self) -> NaiveDateTime {
+        self.0.clock.now()
+    }
+
+    pub fn config(&self) -> &SimConfig {
+        &self.0.config
+    }
+
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.0.clock
     }
 
     pub fn faults(&self) -> Faults {
@@ -256,6 +262,7 @@ pub struct RunningSim {
     sim: Simulator,
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
+    live: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningSim {
@@ -283,5 +290,8 @@ impl std::ops::Deref for RunningSim {
 impl Drop for RunningSim {
     fn drop(&mut self) {
         self.task.abort();
+        if let Some(live) = &self.live {
+            live.abort();
+        }
     }
 }

@@ -179,6 +179,10 @@ impl Query<'_> {
                     derived = rows;
                     derived.iter().collect()
                 }
+                None if keys.is_empty() => filter
+                    .as_ref()
+                    .and_then(|f| indexed_rows(db, ty, f))
+                    .unwrap_or_else(|| base_rows(db, ty, &keys, None)),
                 None => base_rows(db, ty, &keys, None),
             },
         };
@@ -410,6 +414,57 @@ fn key_hints(expr: &Expr) -> HashSet<Uuid> {
     out
 }
 
+/// References a filter pins an attribute to, under `and`: `X_Key eq guid'…'` (either way round) and
+/// `X eq cast(guid'…', 'Set')` for a composite attribute.
+fn ref_hints<'e>(expr: &'e Expr, out: &mut Vec<(&'e str, Uuid)>) {
+    let guid = |e: &Expr| match e {
+        Expr::Literal(Literal::Guid(g)) => Some(*g),
+        Expr::Call(name, args) if name == "cast" => match args.first() {
+            Some(Expr::Literal(Literal::Guid(g))) => Some(*g),
+            _ => None,
+        },
+        _ => None,
+    };
+    match expr {
+        Expr::Binary(l, BinOp::And, r) => {
+            ref_hints(l, out);
+            ref_hints(r, out);
+        }
+        Expr::Binary(l, BinOp::Eq, r) => match (l.as_ref(), r.as_ref()) {
+            (Expr::Path(p), other) | (other, Expr::Path(p)) if p.len() == 1 => {
+                if let Some(g) = guid(other) {
+                    out.push((p[0].as_str(), g));
+                }
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+/// Rows a filter can only match among those a secondary index lists (the narrowest such list, in
+/// table order); `None` when no indexed reference is pinned. The filter is still applied to them.
+fn indexed_rows<'d>(db: &'d Db, ty: &EntityType, expr: &Expr) -> Option<Vec<&'d Row>> {
+    let t = &db.tables[Schema::get().index(&ty.name)?];
+    if t.by_ref.is_empty() {
+        return None;
+    }
+    let mut hints = Vec::new();
+    ref_hints(expr, &mut hints);
+    let narrowest = hints
+        .into_iter()
+        .filter_map(|(name, id)| {
+            let column = ty.fields.iter().position(|f| f.is_wire(name))?;
+            let index = t.index_of(column)?;
+            Some(index.positions.get(&id).map_or(&[][..], Vec::as_slice))
+        })
+        .min_by_key(|positions| positions.len())?;
+    let mut positions = narrowest.to_vec();
+    positions.sort_unstable();
+    positions.dedup();
+    Some(positions.into_iter().map(|i| &t.rows[i as usize]).collect())
+}
+
 /// Rows stored in a table, narrowed by key hints where the set is keyed.
 fn base_rows<'d>(
     db: &'d Db,
@@ -471,7 +526,7 @@ fn derive_rows(db: &Db, ty: &EntityType, keys: &HashSet<Uuid>) -> Option<Vec<Row
                     .into_iter()
                     .map(|rec| {
                         let rows = groups.remove(&format!("{rec:?}")).unwrap_or_default();
-                        vec![rec, Value::Table(rows)]
+                        vec![rec, Value::table(rows)]
                     })
                     .collect(),
             )

@@ -1,6 +1,7 @@
 //! Values as the 1C platform stores them, and their JSON wire form.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
@@ -27,10 +28,12 @@ pub enum Value {
     Str(Arc<str>),
     Guid(Uuid),
     Date(NaiveDateTime),
-    /// A value of a composite-type attribute: its dispatch type and the value itself.
-    Composite(Box<(CType, Value)>),
-    /// Rows of a tabular section (or of a register record set).
-    Table(Vec<Row>),
+    /// A value of a composite-type attribute: its dispatch type and the value itself. Shared, not
+    /// copied: a document's register records and its lines all hold the same reference.
+    Composite(Arc<(CType, Value)>),
+    /// Rows of a tabular section (or of a register record set). Boxed, so that every value of every
+    /// row stays 24 bytes: a large base holds tens of millions of them.
+    Table(Box<[Row]>),
     /// ValueStorage content: MIME type and bytes.
     Binary(Arc<(String, Vec<u8>)>),
 }
@@ -66,7 +69,7 @@ impl CType {
             "Edm.Double" => CType::Double,
             "Edm.Boolean" => CType::Boolean,
             "Edm.DateTime" => CType::DateTime,
-            other => CType::Entity(other.strip_prefix("StandardODATA.")?.into()),
+            other => CType::Entity(intern(other.strip_prefix("StandardODATA.")?)),
         })
     }
 }
@@ -80,12 +83,26 @@ impl Value {
         Value::Num(n.into())
     }
 
+    /// A string many rows share (an enum value, a status, a comment): stored once.
+    pub fn sym(s: &str) -> Value {
+        Value::Str(intern(s))
+    }
+
+    pub fn table(rows: Vec<Row>) -> Value {
+        Value::Table(rows.into_boxed_slice())
+    }
+
     pub fn composite_ref(set: &str, id: Uuid) -> Value {
-        Value::Composite(Box::new((CType::Entity(set.into()), Value::Guid(id))))
+        Value::Composite(Arc::new((CType::Entity(intern(set)), Value::Guid(id))))
     }
 
     pub fn undefined() -> Value {
-        Value::Composite(Box::new((CType::Undefined, Value::str(""))))
+        static UNDEFINED: OnceLock<Arc<(CType, Value)>> = OnceLock::new();
+        Value::Composite(
+            UNDEFINED
+                .get_or_init(|| Arc::new((CType::Undefined, Value::sym(""))))
+                .clone(),
+        )
     }
 
     pub fn as_guid(&self) -> Option<Uuid> {
@@ -128,6 +145,27 @@ impl Value {
             _ => &[],
         }
     }
+}
+
+/// One shared copy of a string that many values hold (entity set names of references, enum values):
+/// a large base would otherwise keep millions of copies of the same few words.
+pub fn intern(s: &str) -> Arc<str> {
+    static POOL: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
+    static EMPTY: OnceLock<Arc<str>> = OnceLock::new();
+    if s.is_empty() {
+        // Every empty string attribute of every row: no lock for the commonest value.
+        return EMPTY.get_or_init(|| "".into()).clone();
+    }
+    let mut pool = POOL
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(shared) = pool.get(s) {
+        return shared.clone();
+    }
+    let shared: Arc<str> = s.into();
+    pool.insert(shared.clone());
+    shared
 }
 
 /// Formats a date the way 1C writes it: local wall clock, whole seconds, no zone.

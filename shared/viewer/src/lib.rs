@@ -102,7 +102,7 @@ impl Viewer {
             }
             Scope::Client { partners } if partners.is_empty() => return Err(AppError::Forbidden),
             Scope::Client { partners } => return Ok(Viewer::Client { partners }),
-            Scope::Supervisor { team, .. } => Team::Agents(team),
+            Scope::Supervisor { team } => Team::Agents(team),
             Scope::Admin => Team::Everyone,
         };
         match picked {
@@ -249,10 +249,7 @@ mod tests {
     const B: Guid = Guid::from_static("f10f9346-f6f4-11ed-89ec-000c29dddd38");
 
     fn supervisor() -> Scope {
-        Scope::Supervisor {
-            team: vec![A],
-            picked: None,
-        }
+        Scope::Supervisor { team: vec![A] }
     }
 
     #[test]

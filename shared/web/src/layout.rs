@@ -1,12 +1,96 @@
-//! The shared page layout (Russian): header with the brand, the page's content, footer.
+//! The shared page layout (Russian): header with the brand and the navigation, the page's
+//! content, footer.
+//!
+//! The navigation is one table of the portal's sections ([`SECTIONS`]): a route group adds its
+//! row when it answers, never before. What the layout needs to know about the viewer is a
+//! [`Person`]; `skazka_session` makes one from a verified session.
 
 use maud::{DOCTYPE, Markup, html};
+
+use crate::role::Role;
 
 /// The site's name, as shown in titles and the header.
 pub const SITE_NAME: &str = "Сказка";
 
 /// The stylesheet every page links (served from `static/`, S3 behind CloudFront in AWS).
 pub const STYLESHEET: &str = "/static/css/skazka.css";
+
+/// The form field (and, as `X-CSRF-Token`, the header) carrying the CSRF token.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// Who may see a section in the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Only someone not signed in (the sign-in link).
+    Anonymous,
+    /// Signed-in people with one of these roles.
+    Roles(&'static [Role]),
+}
+
+impl Audience {
+    fn includes(self, role: Option<Role>) -> bool {
+        match (self, role) {
+            (Audience::Anonymous, None) => true,
+            (Audience::Roles(roles), Some(role)) => roles.contains(&role),
+            _ => false,
+        }
+    }
+}
+
+/// A section of the portal, as the navigation links it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Section {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub audience: Audience,
+}
+
+/// The sections that answer today, in the navigation's order. A new route group adds its row
+/// here once its pages exist (a test opens every link for every role).
+pub const SECTIONS: &[Section] = &[
+    Section {
+        href: "/orders",
+        label: "Заказы",
+        audience: Audience::Roles(&[Role::Agent, Role::Supervisor, Role::Admin]),
+    },
+    Section {
+        href: "/my/orders",
+        label: "Мои заказы",
+        audience: Audience::Roles(&[Role::Client]),
+    },
+    Section {
+        href: "/admin",
+        label: "Админка",
+        audience: Audience::Roles(&[Role::Admin]),
+    },
+    Section {
+        href: "/profile",
+        label: "Профиль",
+        audience: Audience::Roles(&Role::ALL),
+    },
+    Section {
+        href: "/login",
+        label: "Войти",
+        audience: Audience::Anonymous,
+    },
+];
+
+/// The sections a viewer with `role` (`None`: not signed in) may open.
+pub fn nav_links(role: Option<Role>) -> impl Iterator<Item = &'static Section> {
+    SECTIONS.iter().filter(move |s| s.audience.includes(role))
+}
+
+/// What the chrome needs to know about the signed-in person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    /// The name shown in the header.
+    pub name: String,
+    pub role: Role,
+    /// The admin's name while an admin works as this person (support).
+    pub impersonator: Option<String>,
+    /// The session's CSRF token, for the banner's "return" form.
+    pub csrf_token: String,
+}
 
 /// What surrounds a page's content besides the brand: the navigation (only what the viewer may
 /// open), who is signed in, and a banner (e.g. "impersonating"). `Chrome::default()` is the
@@ -19,6 +103,35 @@ pub struct Chrome {
     pub user: Option<String>,
     /// Shown above the content on every page while it applies.
     pub banner: Option<Markup>,
+}
+
+impl Chrome {
+    /// The chrome for a viewer (`None`: not signed in): the navigation their role may open,
+    /// their name, and while an admin impersonates them a banner with the way back (a form
+    /// posting to `/logout`).
+    pub fn for_person(person: Option<&Person>) -> Chrome {
+        Chrome {
+            links: nav_links(person.map(|p| p.role))
+                .map(|s| (s.href, s.label))
+                .collect(),
+            user: person.map(|p| p.name.clone()),
+            banner: person.and_then(impersonation_banner),
+        }
+    }
+}
+
+fn impersonation_banner(person: &Person) -> Option<Markup> {
+    let admin = person.impersonator.as_ref()?;
+    Some(html! {
+        span {
+            "Вы работаете от имени «" (person.name) "» (" (person.role.label())
+            "). Администратор: " (admin) ". Действия записываются в журнал."
+        }
+        form method="post" action="/logout" {
+            input type="hidden" name=(CSRF_FIELD) value=(person.csrf_token);
+            button.secondary type="submit" { "Вернуться к своей учётной записи" }
+        }
+    })
 }
 
 /// A whole HTML page in the shared layout. `title` is the page's own title ("Каталог"); the site
@@ -83,5 +196,42 @@ mod tests {
         assert!(markup.contains("<title>Каталог — Сказка</title>"));
         assert!(markup.contains("&lt;b&gt;"));
         assert!(markup.contains(STYLESHEET));
+    }
+
+    fn hrefs(role: Option<Role>) -> Vec<&'static str> {
+        nav_links(role).map(|s| s.href).collect()
+    }
+
+    #[test]
+    fn navigation_shows_each_role_only_what_it_may_open() {
+        assert_eq!(hrefs(None), ["/login"]);
+        assert_eq!(hrefs(Some(Role::Client)), ["/my/orders", "/profile"]);
+        assert_eq!(hrefs(Some(Role::Agent)), ["/orders", "/profile"]);
+        assert_eq!(hrefs(Some(Role::Supervisor)), ["/orders", "/profile"]);
+        assert_eq!(hrefs(Some(Role::Admin)), ["/orders", "/admin", "/profile"]);
+    }
+
+    #[test]
+    fn impersonation_shows_a_banner_with_the_way_back() {
+        let mut person = Person {
+            name: "Иванов С.".to_owned(),
+            role: Role::Agent,
+            impersonator: None,
+            csrf_token: "t0k".to_owned(),
+        };
+        let plain = Chrome::for_person(Some(&person));
+        assert_eq!(plain.user.as_deref(), Some("Иванов С."));
+        assert!(plain.banner.is_none());
+        person.impersonator = Some("Админ".to_owned());
+        let banner = Chrome::for_person(Some(&person))
+            .banner
+            .unwrap()
+            .into_string();
+        assert!(
+            banner.contains("от имени «Иванов С.» (Торговый агент)"),
+            "{banner}"
+        );
+        assert!(banner.contains(r#"name="csrf" value="t0k""#), "{banner}");
+        assert!(Chrome::for_person(None).user.is_none());
     }
 }

@@ -8,9 +8,13 @@ pub mod freshness;
 pub mod headers;
 pub mod layout;
 pub mod negotiate;
+pub mod role;
 
 pub use error::{AppError, Problem, not_found, render_errors};
 pub use freshness::{Stale, stale_banner};
 pub use headers::security_headers;
-pub use layout::{Chrome, page, page_with};
+pub use layout::{
+    Audience, CSRF_FIELD, Chrome, Person, SECTIONS, Section, nav_links, page, page_with,
+};
 pub use negotiate::Format;
+pub use role::Role;

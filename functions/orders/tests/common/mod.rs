@@ -23,25 +23,39 @@ pub fn guid(u: Uuid) -> Guid {
     Guid::parse(&u.to_string()).unwrap()
 }
 
-pub fn person(role: Role, onec_ref: Option<Uuid>, team: &[Uuid], partners: &[Uuid]) -> Identity {
+pub fn person(role: Role, onec_ref: Option<Uuid>, partners: &[Uuid]) -> Identity {
     Identity {
         user_id: Uuid::new_v4(),
         session_id: Uuid::new_v4(),
         role,
         name: format!("Тест {role}"),
         onec_ref: onec_ref.map(guid),
-        team: team.iter().copied().map(guid).collect(),
         partners: partners.iter().copied().map(guid).collect(),
         impersonator: None,
     }
 }
 
 pub fn agent() -> Identity {
-    person(Role::Agent, Some(demo::DEMO_AGENT), &[], &[])
+    person(Role::Agent, Some(demo::DEMO_AGENT), &[])
 }
 
 pub fn client() -> Identity {
-    person(Role::Client, None, &[], &[demo::DEMO_CLIENT_PARTNER])
+    person(Role::Client, None, &[demo::DEMO_CLIENT_PARTNER])
+}
+
+/// The demo supervisor, synced from the simulator, with its team set to `team` (a team is looked
+/// up per request in the accounts, not carried in the token).
+pub async fn supervisor_of(app: &TestApp, team: &[Uuid]) -> Identity {
+    skazka_local::demo_accounts(&app.state)
+        .await
+        .expect("demo accounts");
+    skazka_accounts::store::set_team(app.state.db(), demo::DEMO_SUPERVISOR, Some(team))
+        .await
+        .expect("team");
+    Identity {
+        user_id: demo::DEMO_SUPERVISOR,
+        ..person(Role::Supervisor, Some(demo::DEMO_SUPERVISOR), &[])
+    }
 }
 
 pub async fn get_as(app: &TestApp, who: &Identity, path: &str, accept: Option<&str>) -> Reply {

@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use clap::Parser;
-use onec_sim::{Faults, Scale, SimConfig, Simulator};
+use onec_sim::{ClockConfig, Faults, Scale, SimConfig, Simulator};
 
 #[derive(Parser)]
 #[command(about = "A simulated 1C:Enterprise UT 11 OData publication with demo data")]
@@ -19,6 +19,17 @@ struct Args {
     /// Last day of the generated year (YYYY-MM-DD); default today in the base's time zone.
     #[arg(long)]
     as_of: Option<NaiveDate>,
+    /// Simulated seconds per real second of the base's clock (60: a real second is a minute).
+    #[arg(long, env = "ONEC_SIM_CLOCK_SPEED", default_value_t = 1.0)]
+    clock_speed: f64,
+    /// Time of day (HH:MM) the clock starts at on the last day; default the real time, or the
+    /// end of the day with --as-of.
+    #[arg(long, env = "ONEC_SIM_CLOCK_START", value_parser = parse_time)]
+    clock_start: Option<NaiveTime>,
+    /// Post the rest of today's orders, deliveries and payments as the clock reaches them;
+    /// default: on without --as-of, off with it.
+    #[arg(long)]
+    live: Option<bool>,
     #[arg(long, env = "ONEC_SIM_USER", default_value = "portal")]
     user: String,
     #[arg(
@@ -28,6 +39,10 @@ struct Args {
         hide_env_values = true
     )]
     password: String,
+}
+
+fn parse_time(s: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("{s}: expected HH:MM"))
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -51,6 +66,11 @@ async fn main() -> anyhow::Result<()> {
         scale,
         seed: args.seed,
         as_of: args.as_of,
+        clock: ClockConfig {
+            start: args.clock_start,
+            speed: args.clock_speed,
+        },
+        live_day: args.live.unwrap_or(args.as_of.is_none()),
         user: args.user.clone(),
         password: args.password,
         faults,

@@ -2,6 +2,8 @@
 //!
 //! - [`intake`]: `POST /api/v1/tracking/pings`, the phone app's batches of positions, validated
 //!   one by one and stored once each (the ping id is the key) through `skazka_pings`.
+//! - [`day`]: an agent's day derived from its orders and ping track (durations, gaps, distances,
+//!   time in the field, flags), pure and tested by hand.
 
 use axum::Router;
 use axum::extract::FromRef;
@@ -9,13 +11,15 @@ use axum::routing::post;
 use skazka_app::{AppState, Uses};
 use skazka_session::Verifier;
 
+pub mod day;
 pub mod intake;
 
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "tracking";
 
-/// The backends this function uses: 1C (orders, clients' positions) and the ping store.
-pub const USES: Uses = Uses::CACHE_ONLY.onec().pings();
+/// The backends this function uses: 1C (orders, clients' positions), the ping store, and
+/// Postgres for a supervisor's team (looked up per request).
+pub const USES: Uses = Uses::CACHE_ONLY.onec().postgres().pings();
 
 /// The function's state, built once per cold start.
 #[derive(Clone)]

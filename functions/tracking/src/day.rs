@@ -5,13 +5,13 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The Earth's mean radius, metres (the haversine's sphere).
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// A position in degrees.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Position {
     pub lat: f64,
     pub lon: f64,
@@ -32,7 +32,7 @@ pub fn track_length_m(track: &[Position]) -> f64 {
 }
 
 /// One order as read: who, how much, and what Агент Плюс recorded.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Visit {
     pub order: String,
     pub number: String,

@@ -3,16 +3,19 @@
 //! - [`intake`]: `POST /api/v1/tracking/pings`, the phone app's batches of positions, validated
 //!   one by one and stored once each (the ping id is the key) through `skazka_pings`.
 //! - [`day`]: an agent's day derived from its orders and ping track (durations, gaps, distances,
-//!   time in the field, flags), pure and tested by hand.
+//!   time in the field, flags), pure and tested by hand; [`service`] reads it (1C, pings);
+//!   [`handlers`]: `/tracking?agent=&date=`, the day as a page or JSON.
 
 use axum::Router;
 use axum::extract::FromRef;
-use axum::routing::post;
+use axum::routing::{get, post};
 use skazka_app::{AppState, Uses};
 use skazka_session::Verifier;
 
 pub mod day;
+pub mod handlers;
 pub mod intake;
+pub mod service;
 
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "tracking";
@@ -25,11 +28,16 @@ pub const USES: Uses = Uses::CACHE_ONLY.onec().postgres().pings();
 #[derive(Clone)]
 pub struct TrackingState {
     pub app: AppState,
+    pub days: service::DayService,
 }
 
 impl TrackingState {
     pub fn new(app: &AppState) -> Self {
-        TrackingState { app: app.clone() }
+        let days = service::DayService::new(app.onec_client().clone(), app.reader().clone());
+        TrackingState {
+            app: app.clone(),
+            days,
+        }
     }
 }
 
@@ -44,6 +52,7 @@ impl FromRef<TrackingState> for Verifier {
 pub fn routes(app: &AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v1/tracking/pings", post(intake::post))
+        .route("/tracking", get(handlers::day))
         .with_state(TrackingState::new(app))
 }
 

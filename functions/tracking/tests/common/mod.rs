@@ -107,3 +107,18 @@ pub async fn get_as(app: &TestApp, who: &Identity, path: &str, accept: Option<&s
     }
     request(app, r.body(axum::body::Body::empty()).unwrap()).await
 }
+
+/// The demo supervisor, synced from the simulator, with its team set to `team` (a team is looked
+/// up per request in the accounts, not carried in the token).
+pub async fn supervisor_of(app: &TestApp, team: &[Uuid]) -> Identity {
+    skazka_local::demo_accounts(&app.state)
+        .await
+        .expect("demo accounts");
+    skazka_accounts::store::set_team(app.state.db(), demo::DEMO_SUPERVISOR, Some(team))
+        .await
+        .expect("team");
+    Identity {
+        user_id: demo::DEMO_SUPERVISOR,
+        ..person(Role::Supervisor, Some(demo::DEMO_SUPERVISOR), &[])
+    }
+}

@@ -121,7 +121,23 @@ pub async fn day(
         far_m: settings.far_m,
         stale: visits.stale,
     };
-    Ok(format.respond(&value, page))
+    let tiles = &settings.tile_url;
+    let mut response = format.respond(&value, |day| page(day, tiles));
+    // The map's tiles come from the tile server: allowed for images on this page, nowhere else.
+    let csp = skazka_web::headers::csp_with_images_from(&settings.tile_origin());
+    if let Ok(csp) = http::HeaderValue::from_str(&csp) {
+        response
+            .headers_mut()
+            .insert(http::header::CONTENT_SECURITY_POLICY, csp);
+    }
+    Ok(response)
+}
+
+/// The day as a JSON data island for the map's script: `<` escaped so no text can close the
+/// element.
+fn data_island(day: &AgentDay) -> maud::PreEscaped<String> {
+    let json = serde_json::to_string(day).unwrap_or_else(|_| "null".into());
+    maud::PreEscaped(json.replace('<', "\\u003c"))
 }
 
 fn minutes(seconds: i64) -> String {
@@ -132,13 +148,18 @@ fn money(amount: Decimal) -> String {
     format!("{} ₸", amount.round_dp(2))
 }
 
-fn page(day: &AgentDay) -> maud::Markup {
+fn page(day: &AgentDay, tiles: &str) -> maud::Markup {
     let tz_time =
         |t: &Option<DateTime<Utc>>| t.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
     skazka_web::page(
         "Контроль агентов",
         html! {
             h1 { "День агента, " (day.date.format("%d.%m.%Y")) }
+            link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css";
+            div #map data-tiles=(tiles) {}
+            script #tracking-data type="application/json" { (data_island(day)) }
+            script src="/static/vendor/leaflet/leaflet.js" {}
+            script src="/static/js/tracking-map.js" defer {}
             (skazka_web::stale_banner(day.stale.as_ref()))
             section.totals {
                 p { "Заказов: " (day.totals.orders) ", на сумму " (money(day.totals.amount)) }
@@ -149,7 +170,7 @@ fn page(day: &AgentDay) -> maud::Markup {
                 thead { tr { th { "№" } th { "Клиент" } th { "Сумма" } th { "Начат" } th { "Завершён" } th { "Длительность" } th { "Перерыв" } th { "От клиента" } } }
                 tbody {
                     @for r in &day.orders {
-                        tr.short[r.short].far[r.far] {
+                        tr.short[r.short].far[r.far] data-n=(r.n) {
                             td { (r.n) }
                             td { a href={ "/orders/" (r.order) } { (r.client) } }
                             td { (money(r.amount)) }

@@ -98,3 +98,48 @@ async fn the_supervisor_sees_the_day_with_its_track_and_figures() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("День агента"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn the_map_loads_leaflet_from_static_and_images_only_from_the_tile_host() {
+    let app = app(Store::Postgres).await;
+    let path = format!("/tracking?agent={DEMO_AGENT}");
+    let page = get_as(&app, &admin(), &path, None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains(r#"<script src="/static/vendor/leaflet/leaflet.js">"#)
+    );
+    assert!(
+        page.body
+            .contains(r#"href="/static/vendor/leaflet/leaflet.css""#)
+    );
+    assert!(
+        page.body
+            .contains(r#"<script src="/static/js/tracking-map.js" defer>"#)
+    );
+    // Every script and stylesheet is the portal's own; the only other host is the tiles'.
+    for attr in [r#"src="http"#, r#"href="http"#] {
+        assert!(!page.body.contains(attr), "{attr} in {}", page.body);
+    }
+    let csp = page.header("content-security-policy");
+    assert!(
+        csp.contains("img-src 'self' data: https://tile.openstreetmap.org;"),
+        "{csp}"
+    );
+    assert!(csp.contains("script-src 'self';"), "{csp}");
+    // The data island is the JSON answer.
+    let island = page
+        .body
+        .split(r#"id="tracking-data" type="application/json">"#)
+        .nth(1)
+        .unwrap();
+    let island: Value = serde_json::from_str(island.split("</script>").next().unwrap()).unwrap();
+    assert_eq!(island["agent"], DEMO_AGENT.to_string());
+    assert!(
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../static/vendor/leaflet/LICENSE"
+        ))
+        .exists()
+    );
+}

@@ -3,12 +3,12 @@
 //! same value as JSON.
 
 use axum::extract::{RawQuery, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use maud::html;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use skazka_viewer::{Team, Viewer};
+use skazka_viewer::{AgentNames, Picker, Team, Viewer, picker};
 use skazka_web::{AppError, Format, Stale};
 
 use crate::TrackingState;
@@ -74,9 +74,12 @@ pub async fn day(
     format: Format,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let agent = picked(&viewer)?;
     let tz = state.days.tz();
     let date = date_of(query.as_deref(), tz.today())?;
+    if matches!(viewer, Viewer::Team { .. }) && format == Format::Html {
+        return Ok(pick_page(&state, &viewer, date).await.into_response());
+    }
+    let agent = picked(&viewer)?;
     let (from, to) = day_bounds(tz, date);
     let agent_key = agent.to_string();
     let (visits, pings) = tokio::join!(
@@ -138,6 +141,21 @@ pub async fn day(
 fn data_island(day: &AgentDay) -> maud::PreEscaped<String> {
     let json = serde_json::to_string(day).unwrap_or_else(|_| "null".into());
     maud::PreEscaped(json.replace('<', "\\u003c"))
+}
+
+/// A supervisor or an admin without `?agent=`: pick the agent whose day to see.
+async fn pick_page(state: &TrackingState, viewer: &Viewer, date: NaiveDate) -> maud::Markup {
+    let names = AgentNames::read_or_empty(state.app.reader(), state.app.onec_client()).await;
+    let chooser =
+        Picker::of(viewer, &names).map(|p| picker(&p, "/tracking", &[("date", date.to_string())]));
+    skazka_web::page(
+        "Контроль агентов",
+        html! {
+            h1 { "Контроль агентов" }
+            p { "Выберите агента, чтобы увидеть его день на карте." }
+            @if let Some(chooser) = chooser { (chooser) }
+        },
+    )
 }
 
 fn minutes(seconds: i64) -> String {

@@ -26,6 +26,14 @@ async fn agents_and_clients_cannot_read_tracking_and_a_supervisor_only_their_tea
         get_as(&app, &other_team, &path, Some(JSON)).await.status,
         403
     );
+    // Without an agent: the picker page (HTML) or a 400 problem (JSON).
+    let pick = get_as(&app, &admin(), "/tracking", None).await;
+    assert_eq!(pick.status, 200);
+    assert!(pick.body.contains("Выберите агента"), "{}", pick.body);
+    assert_eq!(
+        get_as(&app, &admin(), "/tracking", Some(JSON)).await.status,
+        400
+    );
     let bad_date = format!("{path}&date=03.12.2026");
     assert_eq!(
         get_as(&app, &admin(), &bad_date, Some(JSON)).await.status,

@@ -59,6 +59,11 @@ pub const SECTIONS: &[Section] = &[
         audience: Audience::Roles(&[Role::Client]),
     },
     Section {
+        href: "/tracking",
+        label: "Контроль агентов",
+        audience: Audience::Roles(&[Role::Supervisor, Role::Admin]),
+    },
+    Section {
         href: "/admin",
         label: "Админка",
         audience: Audience::Roles(&[Role::Admin]),
@@ -207,8 +212,14 @@ mod tests {
         assert_eq!(hrefs(None), ["/login"]);
         assert_eq!(hrefs(Some(Role::Client)), ["/my/orders", "/profile"]);
         assert_eq!(hrefs(Some(Role::Agent)), ["/orders", "/profile"]);
-        assert_eq!(hrefs(Some(Role::Supervisor)), ["/orders", "/profile"]);
-        assert_eq!(hrefs(Some(Role::Admin)), ["/orders", "/admin", "/profile"]);
+        assert_eq!(
+            hrefs(Some(Role::Supervisor)),
+            ["/orders", "/tracking", "/profile"]
+        );
+        assert_eq!(
+            hrefs(Some(Role::Admin)),
+            ["/orders", "/tracking", "/admin", "/profile"]
+        );
     }
 
     #[test]

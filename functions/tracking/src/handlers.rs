@@ -41,7 +41,7 @@ pub struct AgentDay {
 }
 
 /// `date=YYYY-MM-DD` from the query; absent is today in the base's zone.
-fn date_of(query: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
+pub(crate) fn date_of(query: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
     let value = query
         .unwrap_or("")
         .split('&')

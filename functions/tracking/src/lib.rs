@@ -4,7 +4,8 @@
 //!   one by one and stored once each (the ping id is the key) through `skazka_pings`.
 //! - [`day`]: an agent's day derived from its orders and ping track (durations, gaps, distances,
 //!   time in the field, flags), pure and tested by hand; [`service`] reads it (1C, pings);
-//!   [`handlers`]: `/tracking?agent=&date=`, the day as a page or JSON.
+//!   [`handlers`]: `/tracking?agent=&date=`, the day as a page or JSON; [`team`]:
+//!   `/tracking/team?date=`, every agent of the team in one table.
 
 use axum::Router;
 use axum::extract::FromRef;
@@ -16,6 +17,7 @@ pub mod day;
 pub mod handlers;
 pub mod intake;
 pub mod service;
+pub mod team;
 
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "tracking";
@@ -53,6 +55,7 @@ pub fn routes(app: &AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v1/tracking/pings", post(intake::post))
         .route("/tracking", get(handlers::day))
+        .route("/tracking/team", get(team::team))
         .with_state(TrackingState::new(app))
 }
 

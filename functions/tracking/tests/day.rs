@@ -151,3 +151,32 @@ async fn the_map_loads_leaflet_from_static_and_images_only_from_the_tile_host() 
         .exists()
     );
 }
+
+#[tokio::test]
+async fn the_team_page_has_every_agent_with_the_last_ping() {
+    let app = app(Store::Postgres).await;
+    let ts = (Utc::now() - Duration::minutes(2)).to_rfc3339_opts(SecondsFormat::Millis, true);
+    let one = json!({"pings": [{"id": Uuid::new_v4(), "ts": ts, "lat": 53.29, "lon": 69.39, "accuracy_m": 5}]});
+    assert_eq!(
+        post_pings(&app, Some(&agent()), JSON, one.to_string())
+            .await
+            .status,
+        202
+    );
+    let me = supervisor_of(&app, &[DEMO_AGENT]).await;
+    let reply = get_as(&app, &me, "/tracking/team", Some(JSON)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let day = reply.json();
+    let agents = day["agents"].as_array().unwrap();
+    assert_eq!(agents.len(), 1);
+    assert_eq!(agents[0]["agent"], DEMO_AGENT.to_string());
+    let age = agents[0]["last_ping_age_s"].as_i64().unwrap();
+    assert!((110..=200).contains(&age), "{age}");
+    assert_eq!(
+        get_as(&app, &agent(), "/tracking/team", Some(JSON))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(get_as(&app, &me, "/tracking/team", None).await.status, 200);
+}

@@ -139,7 +139,10 @@ impl Runner {
         let pings_table = async {
             match &config.pings {
                 Some(settings) if settings.endpoint.is_some() => {
-                    DynamoPings::connect(settings).await.ensure_table().await
+                    DynamoPings::connect(settings, skazka_pings::DEFAULT_RETENTION)
+                        .await
+                        .ensure_table()
+                        .await
                 }
                 _ => Ok(()),
             }

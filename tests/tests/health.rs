@@ -46,7 +46,7 @@ async fn redis_and_dynamodb_when_configured() {
     ])
     .await;
     let settings = app.state.config().pings.clone().unwrap();
-    skazka_pings::DynamoPings::connect(&settings)
+    skazka_pings::DynamoPings::connect(&settings, skazka_pings::DEFAULT_RETENTION)
         .await
         .ensure_table()
         .await

@@ -21,3 +21,14 @@ async fn malformed_partner_id_answers_not_found_before_the_session() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_binary_answers_an_event_under_the_runtime_api() {
+    let app = skazka_testkit::app_using(skazka_debts::USES, &[]).await;
+    skazka_testkit::runtime::assert_binary_answers_health(
+        env!("CARGO_BIN_EXE_skazka-debts"),
+        skazka_debts::SERVICE,
+        &app,
+    )
+    .await;
+}

@@ -17,7 +17,18 @@ async fn unbuilt_path_answers_not_found() {
     assert_missing_problem(
         handler,
         "apigw-v2/tracking-missing.json",
-        "/api/v1/tracking/pings",
+        "/api/v1/tracking/nothing-here",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_binary_answers_an_event_under_the_runtime_api() {
+    let app = skazka_testkit::app_using(skazka_tracking::USES, &[]).await;
+    skazka_testkit::runtime::assert_binary_answers_health(
+        env!("CARGO_BIN_EXE_skazka-tracking"),
+        skazka_tracking::SERVICE,
+        &app,
     )
     .await;
 }

@@ -142,7 +142,9 @@ impl AppState {
             None => Arc::new(MemoryCache::default()),
         };
         let cache = CacheHandle::new(cache_backend);
-        let postgres = match (uses.postgres, postgres) {
+        // Pings live in Postgres when no DynamoDB table is configured: open it for them too.
+        let pings_in_postgres = uses.pings && config.pings.is_none();
+        let postgres = match (uses.postgres || pings_in_postgres, postgres) {
             (false, _) => None,
             (true, None) => return Err(InitError::Missing("Postgres")),
             (true, Some(target)) => Some(Postgres {
@@ -155,10 +157,15 @@ impl AppState {
             (true, None) => return Err(InitError::Missing("1C")),
             (true, Some(endpoint)) => Some(Onec::new(endpoint, &config, cache.clone())?),
         };
+        let retention = chrono::Duration::days(config.tracking.retention_days.into());
         let pings: Option<Arc<dyn PingStore>> = match (uses.pings, &config.pings, &postgres) {
             (false, _, _) => None,
-            (true, Some(settings), _) => Some(Arc::new(DynamoPings::connect(settings).await)),
-            (true, None, Some(pg)) => Some(Arc::new(PostgresPings::new(pg.pool.clone()))),
+            (true, Some(settings), _) => {
+                Some(Arc::new(DynamoPings::connect(settings, retention).await))
+            }
+            (true, None, Some(pg)) => {
+                Some(Arc::new(PostgresPings::new(pg.pool.clone(), retention)))
+            }
             (true, None, None) => return Err(InitError::Missing("PINGS_TABLE (or Postgres)")),
         };
         // A supervisor's team is looked up per request in the accounts (Postgres), cached.

@@ -224,6 +224,84 @@ pub struct Config {
     pub session: SessionSettings,
     /// `ONEC_READ_BUDGET_MS`, `ONEC_BREAKER_*`: how pages wait for 1C.
     pub reads: ReadSettings,
+    /// `PINGS_RETENTION_DAYS`, `TRACKING_*`: how long pings are kept and how a day is judged.
+    pub tracking: TrackingSettings,
+}
+
+/// Agent tracking: ping retention and the supervisor's map.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrackingSettings {
+    /// `PINGS_RETENTION_DAYS` (default 90): how long a ping is kept.
+    pub retention_days: u32,
+    /// `TRACKING_MIN_VISIT_S` (default 120): a visit shorter than this is flagged.
+    pub min_visit_s: u32,
+    /// `TRACKING_FAR_M` (default 300): an order taken farther than this from the client's
+    /// location is flagged.
+    pub far_m: u32,
+    /// `TRACKING_TILE_URL` (default OpenStreetMap's): the map tiles, a Leaflet URL template
+    /// (`https://host/{z}/{x}/{y}.png`); the pages' CSP allows exactly its host for images.
+    pub tile_url: String,
+}
+
+impl Default for TrackingSettings {
+    fn default() -> Self {
+        TrackingSettings {
+            retention_days: 90,
+            min_visit_s: 120,
+            far_m: 300,
+            tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
+        }
+    }
+}
+
+impl TrackingSettings {
+    /// The tile server's origin (`https://host[:port]`), for the content security policy.
+    pub fn tile_origin(&self) -> String {
+        let url = Url::parse(&self.tile_url.replace(['{', '}'], "")).ok();
+        url.map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default()
+    }
+}
+
+fn read_whole(r: &mut Reader<'_>, var: &'static str, default: u32) -> u32 {
+    match r.get(var) {
+        None => default,
+        Some(v) => match v.parse::<u32>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                r.bad(var, "a whole number above 0", Some(v));
+                default
+            }
+        },
+    }
+}
+
+fn read_tracking(r: &mut Reader<'_>) -> TrackingSettings {
+    let d = TrackingSettings::default();
+    let tile_url = match r.get("TRACKING_TILE_URL") {
+        None => d.tile_url.clone(),
+        Some(v) => {
+            let ok = v.starts_with("https://")
+                && ["{z}", "{x}", "{y}"].iter().all(|p| v.contains(p))
+                && Url::parse(&v.replace(['{', '}'], "")).is_ok();
+            if ok {
+                v
+            } else {
+                r.bad(
+                    "TRACKING_TILE_URL",
+                    "an https URL template with {z}, {x} and {y}",
+                    Some(v),
+                );
+                d.tile_url.clone()
+            }
+        }
+    };
+    TrackingSettings {
+        retention_days: read_whole(r, "PINGS_RETENTION_DAYS", d.retention_days),
+        min_visit_s: read_whole(r, "TRACKING_MIN_VISIT_S", d.min_visit_s),
+        far_m: read_whole(r, "TRACKING_FAR_M", d.far_m),
+        tile_url,
+    }
 }
 
 /// One bad or missing variable.
@@ -474,6 +552,7 @@ impl Config {
         };
         let session = read_session(&mut r);
         let reads = read_reads(&mut r);
+        let tracking = read_tracking(&mut r);
 
         if r.problems.is_empty() {
             Ok(Config {
@@ -491,6 +570,7 @@ impl Config {
                 origin_secret,
                 session,
                 reads,
+                tracking,
             })
         } else {
             Err(ConfigError {

@@ -1,27 +1,44 @@
-//! Pings in DynamoDB: partition key `agent` (S), sort key `at` (S, RFC 3339 UTC with
-//! milliseconds, so text order is time order), TTL attribute `expires_at` (N, Unix seconds).
+//! Pings in DynamoDB, one partition per agent and day: partition key `agent_day` (S,
+//! `{agent}#{YYYY-MM-DD}`, the UTC day), sort key `at_id` (S, `{RFC 3339 UTC with
+//! milliseconds}#{ping id}`, so text order is time order and a resent ping has the same key),
+//! TTL attribute `expires_at` (N, Unix seconds).
+//!
+//! A batch is written with `BatchWriteItem` (at most 25 items a call), retrying what DynamoDB
+//! leaves unprocessed with exponential back-off. `BatchWriteItem` takes no conditions, so the
+//! pings the table already has are looked up first (`BatchGetItem`, at most 100 keys a call) to
+//! be counted as duplicates; writing them again would be harmless (the same item).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, KeysAndAttributes,
+    PutRequest, ScalarAttributeType, TimeToLiveSpecification, WriteRequest,
 };
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use skazka_config::PingsSettings;
 
-use crate::{Ping, PingError, PingStore};
+use crate::{Ping, PingError, PingStore, Recorded, unique};
 
 /// The name of the TTL attribute (the SAM template declares the same).
 pub const TTL_ATTRIBUTE: &str = "expires_at";
+const PARTITION: &str = "agent_day";
+const SORT: &str = "at_id";
+/// DynamoDB's limits per call.
+const WRITE_BATCH: usize = 25;
+const GET_BATCH: usize = 100;
+/// Attempts for the unprocessed part of a batch call before giving up.
+const ATTEMPTS: u32 = 8;
+
+type Item = HashMap<String, AttributeValue>;
 
 pub struct DynamoPings {
     client: Client,
     table: String,
     location: String,
+    retention: chrono::Duration,
 }
 
 fn dynamo_error(e: impl std::error::Error) -> PingError {
@@ -40,11 +57,33 @@ fn timestamp(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+fn partition(agent: &str, day: NaiveDate) -> AttributeValue {
+    AttributeValue::S(format!("{agent}#{day}"))
+}
+
+fn key_of(ping: &Ping) -> Item {
+    HashMap::from([
+        (
+            PARTITION.to_owned(),
+            partition(&ping.agent, ping.at.date_naive()),
+        ),
+        (
+            SORT.to_owned(),
+            AttributeValue::S(format!("{}#{}", timestamp(&ping.at), ping.id)),
+        ),
+    ])
+}
+
+/// The wait before retry `attempt` (1, 2, …): 25 ms doubling, at most 1.6 s.
+fn back_off(attempt: u32) -> Duration {
+    Duration::from_millis(25 << attempt.min(6))
+}
+
 impl DynamoPings {
     /// A client for `settings.table`. With an emulator endpoint (moto), credentials and region
     /// fall back to dummies when the environment has none; in AWS they come from the function's
     /// role as usual.
-    pub async fn connect(settings: &PingsSettings) -> Self {
+    pub async fn connect(settings: &PingsSettings, retention: chrono::Duration) -> Self {
         let timeouts = aws_config::timeout::TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(1))
             .operation_attempt_timeout(Duration::from_secs(2))
@@ -74,6 +113,7 @@ impl DynamoPings {
             client: Client::new(&sdk),
             table: settings.table.clone(),
             location,
+            retention,
         }
     }
 
@@ -107,10 +147,10 @@ impl DynamoPings {
         self.client
             .create_table()
             .table_name(&self.table)
-            .attribute_definitions(attribute("agent")?)
-            .attribute_definitions(attribute("at")?)
-            .key_schema(key("agent", KeyType::Hash)?)
-            .key_schema(key("at", KeyType::Range)?)
+            .attribute_definitions(attribute(PARTITION)?)
+            .attribute_definitions(attribute(SORT)?)
+            .key_schema(key(PARTITION, KeyType::Hash)?)
+            .key_schema(key(SORT, KeyType::Range)?)
             .billing_mode(BillingMode::PayPerRequest)
             .send()
             .await
@@ -150,18 +190,177 @@ fn text<'a>(item: &'a HashMap<String, AttributeValue>, name: &str) -> Result<&'a
     }
 }
 
-fn from_item(item: &HashMap<String, AttributeValue>) -> Result<Ping, PingError> {
-    let at = text(item, "at")?;
+fn from_item(item: &Item) -> Result<Ping, PingError> {
+    let key = text(item, SORT)?;
+    let corrupt = || PingError::Corrupt(format!("{SORT} = {key:?}"));
+    let (at, id) = key.split_once('#').ok_or_else(corrupt)?;
     let at = DateTime::parse_from_rfc3339(at)
-        .map_err(|_| PingError::Corrupt(format!("at = {at:?}")))?
+        .map_err(|_| corrupt())?
         .with_timezone(&Utc);
     Ok(Ping {
+        id: id.parse().map_err(|_| corrupt())?,
         agent: text(item, "agent")?.to_owned(),
         at,
         latitude: number(item, "lat")?.ok_or_else(|| PingError::Corrupt("no lat".into()))?,
         longitude: number(item, "lon")?.ok_or_else(|| PingError::Corrupt("no lon".into()))?,
         accuracy_m: number(item, "acc")?.map(|a| a as f32),
+        speed_mps: number(item, "speed")?.map(|a| a as f32),
+        battery: number(item, "battery")?.map(|a| a as f32),
     })
+}
+
+impl DynamoPings {
+    /// Appends one day partition's unexpired pings with `from <= at < to`, oldest first.
+    async fn day(
+        &self,
+        agent: &str,
+        day: NaiveDate,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        pings: &mut Vec<Ping>,
+    ) -> Result<(), PingError> {
+        let mut start: Option<Item> = None;
+        // The sort key starts with the time: `from` sorts before any key at or after it, and
+        // `to` (without an id) before any key at `to`, so `BETWEEN` is `from <= at < to`.
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :from AND :to")
+                .filter_expression("#ttl > :now")
+                .expression_attribute_names("#pk", PARTITION)
+                .expression_attribute_names("#sk", SORT)
+                .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+                .expression_attribute_values(":pk", partition(agent, day))
+                .expression_attribute_values(":from", AttributeValue::S(timestamp(&from)))
+                .expression_attribute_values(":to", AttributeValue::S(timestamp(&to)))
+                .expression_attribute_values(
+                    ":now",
+                    AttributeValue::N(Utc::now().timestamp().to_string()),
+                )
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(dynamo_error)?;
+            for item in page.items() {
+                pings.push(from_item(item)?);
+            }
+            match page.last_evaluated_key() {
+                Some(key) if !key.is_empty() => start = Some(key.clone()),
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn item(&self, ping: &Ping) -> Item {
+        let mut item = key_of(ping);
+        let n = |v: String| AttributeValue::N(v);
+        item.insert("agent".into(), AttributeValue::S(ping.agent.clone()));
+        item.insert("lat".into(), n(ping.latitude.to_string()));
+        item.insert("lon".into(), n(ping.longitude.to_string()));
+        let expires = (ping.at + self.retention).timestamp();
+        item.insert(TTL_ATTRIBUTE.into(), n(expires.to_string()));
+        let optional = [
+            ("acc", ping.accuracy_m),
+            ("speed", ping.speed_mps),
+            ("battery", ping.battery),
+        ];
+        for (name, value) in optional {
+            if let Some(v) = value {
+                item.insert(name.into(), n(v.to_string()));
+            }
+        }
+        item
+    }
+
+    /// The sort keys of those of `keys` the table already has (`BatchGetItem`, retrying
+    /// unprocessed keys).
+    async fn existing(&self, keys: Vec<Item>) -> Result<HashSet<String>, PingError> {
+        let mut found = HashSet::new();
+        for chunk in keys.chunks(GET_BATCH) {
+            let mut pending = KeysAndAttributes::builder()
+                .set_keys(Some(chunk.to_vec()))
+                .projection_expression("#sk")
+                .expression_attribute_names("#sk", SORT)
+                .build()
+                .map_err(dynamo_error)?;
+            for attempt in 1..=ATTEMPTS {
+                let answer = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .map_err(dynamo_error)?;
+                for item in answer
+                    .responses()
+                    .and_then(|r| r.get(&self.table))
+                    .into_iter()
+                    .flatten()
+                {
+                    found.insert(text(item, SORT)?.to_owned());
+                }
+                match answer
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.table))
+                    .filter(|k| !k.keys().is_empty())
+                {
+                    None => break,
+                    Some(rest) if attempt < ATTEMPTS => {
+                        pending = rest.clone();
+                        tokio::time::sleep(back_off(attempt)).await;
+                    }
+                    Some(_) => return Err(PingError::Dynamo("keys left unprocessed".into())),
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Writes items 25 a call, retrying what DynamoDB leaves unprocessed (throttling).
+    async fn write(&self, items: Vec<Item>) -> Result<(), PingError> {
+        for chunk in items.chunks(WRITE_BATCH) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|item| {
+                    let put = PutRequest::builder()
+                        .set_item(Some(item.clone()))
+                        .build()
+                        .map_err(dynamo_error)?;
+                    Ok(WriteRequest::builder().put_request(put).build())
+                })
+                .collect::<Result<_, PingError>>()?;
+            for attempt in 1..=ATTEMPTS {
+                let answer = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .map_err(dynamo_error)?;
+                match answer
+                    .unprocessed_items()
+                    .and_then(|u| u.get(&self.table))
+                    .filter(|rest| !rest.is_empty())
+                {
+                    None => break,
+                    Some(rest) if attempt < ATTEMPTS => {
+                        tracing::debug!(left = rest.len(), attempt, "unprocessed pings, retrying");
+                        pending = rest.clone();
+                        tokio::time::sleep(back_off(attempt)).await;
+                    }
+                    Some(rest) => {
+                        return Err(PingError::Dynamo(format!(
+                            "{} pings left unprocessed after {ATTEMPTS} attempts",
+                            rest.len()
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[async_trait::async_trait]
@@ -174,25 +373,29 @@ impl PingStore for DynamoPings {
         self.location.clone()
     }
 
-    async fn record(&self, ping: &Ping) -> Result<(), PingError> {
-        ping.validate()?;
-        let mut put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("agent", AttributeValue::S(ping.agent.clone()))
-            .item("at", AttributeValue::S(timestamp(&ping.at)))
-            .item("lat", AttributeValue::N(ping.latitude.to_string()))
-            .item("lon", AttributeValue::N(ping.longitude.to_string()))
-            .item(
-                TTL_ATTRIBUTE,
-                AttributeValue::N(ping.expires_at().timestamp().to_string()),
-            );
-        if let Some(acc) = ping.accuracy_m {
-            put = put.item("acc", AttributeValue::N(acc.to_string()));
-        }
-        put.send().await.map_err(dynamo_error)?;
-        Ok(())
+    fn retention(&self) -> chrono::Duration {
+        self.retention
+    }
+
+    async fn record(&self, pings: &[Ping]) -> Result<Recorded, PingError> {
+        pings.iter().try_for_each(Ping::validate)?;
+        let once = unique(pings);
+        let known = self
+            .existing(once.iter().map(|p| key_of(p)).collect())
+            .await?;
+        let fresh: Vec<Item> = once
+            .iter()
+            .map(|p| self.item(p))
+            .filter(
+                |item| !matches!(item.get(SORT), Some(AttributeValue::S(k)) if known.contains(k)),
+            )
+            .collect();
+        let stored = fresh.len();
+        self.write(fresh).await?;
+        Ok(Recorded {
+            stored,
+            duplicates: pings.len() - stored,
+        })
     }
 
     async fn between(
@@ -202,39 +405,13 @@ impl PingStore for DynamoPings {
         to: DateTime<Utc>,
     ) -> Result<Vec<Ping>, PingError> {
         let mut pings = Vec::new();
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
-        // BETWEEN is inclusive at both ends; the end is made exclusive below.
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#agent = :agent AND #at BETWEEN :from AND :to")
-                .filter_expression("#ttl > :now")
-                .expression_attribute_names("#agent", "agent")
-                .expression_attribute_names("#at", "at")
-                .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
-                .expression_attribute_values(":agent", AttributeValue::S(agent.to_owned()))
-                .expression_attribute_values(":from", AttributeValue::S(timestamp(&from)))
-                .expression_attribute_values(":to", AttributeValue::S(timestamp(&to)))
-                .expression_attribute_values(
-                    ":now",
-                    AttributeValue::N(Utc::now().timestamp().to_string()),
-                )
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(dynamo_error)?;
-            for item in page.items() {
-                let ping = from_item(item)?;
-                if ping.at < to {
-                    pings.push(ping);
-                }
-            }
-            match page.last_evaluated_key() {
-                Some(key) if !key.is_empty() => start = Some(key.clone()),
-                _ => break,
-            }
+        if to <= from {
+            return Ok(pings);
+        }
+        // One query per UTC day the range touches (a local day touches two), in day order.
+        let last = (to - chrono::Duration::milliseconds(1)).date_naive();
+        for day in from.date_naive().iter_days().take_while(|d| *d <= last) {
+            self.day(agent, day, from, to, &mut pings).await?;
         }
         Ok(pings)
     }

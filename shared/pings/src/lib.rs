@@ -1,9 +1,12 @@
 //! Agents' location pings: one trait, [`PingStore`], kept in DynamoDB in AWS ([`DynamoPings`])
-//! or in Postgres locally ([`PostgresPings`]). Pings expire after [`RETENTION`]; both
-//! implementations ignore expired pings when reading (DynamoDB's TTL deletes them days late).
+//! or in Postgres locally ([`PostgresPings`]). A ping's id (a UUID the phone makes) is its key:
+//! a batch sent twice stores nothing twice. Pings expire after the store's retention
+//! ([`DEFAULT_RETENTION`] unless configured); both implementations ignore expired pings when
+//! reading (DynamoDB's TTL deletes them days late).
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 mod dynamo;
 mod postgres;
@@ -11,12 +14,14 @@ mod postgres;
 pub use dynamo::DynamoPings;
 pub use postgres::PostgresPings;
 
-/// How long a ping is kept.
-pub const RETENTION: Duration = Duration::days(90);
+/// How long a ping is kept unless `PINGS_RETENTION_DAYS` says otherwise.
+pub const DEFAULT_RETENTION: Duration = Duration::days(90);
 
 /// One position report from an agent's phone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ping {
+    /// The phone's id for this ping: the key that makes a resent batch harmless.
+    pub id: Uuid,
     /// The agent's 1C user ref.
     pub agent: String,
     pub at: DateTime<Utc>,
@@ -24,14 +29,13 @@ pub struct Ping {
     pub longitude: f64,
     /// Reported accuracy in metres, when the device gave one.
     pub accuracy_m: Option<f32>,
+    /// Speed in metres per second, when the device gave one.
+    pub speed_mps: Option<f32>,
+    /// Battery level, 0 to 1, when the device gave one.
+    pub battery: Option<f32>,
 }
 
 impl Ping {
-    /// When the ping stops being kept.
-    pub fn expires_at(&self) -> DateTime<Utc> {
-        self.at + RETENTION
-    }
-
     fn validate(&self) -> Result<(), PingError> {
         if self.agent.is_empty() {
             return Err(PingError::Invalid("empty agent".into()));
@@ -44,6 +48,15 @@ impl Ping {
         }
         Ok(())
     }
+}
+
+/// What a batch did to the store.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Recorded {
+    /// Pings stored now.
+    pub stored: usize,
+    /// Pings the store already had (or that came twice in the batch): not stored again.
+    pub duplicates: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +77,12 @@ impl From<skazka_store::tokio_postgres::Error> for PingError {
     }
 }
 
+/// The pings of a batch with each id once (the first wins).
+fn unique(pings: &[Ping]) -> Vec<&Ping> {
+    let mut seen = std::collections::HashSet::with_capacity(pings.len());
+    pings.iter().filter(|p| seen.insert(p.id)).collect()
+}
+
 /// Where pings are kept.
 #[async_trait::async_trait]
 pub trait PingStore: Send + Sync + 'static {
@@ -71,8 +90,11 @@ pub trait PingStore: Send + Sync + 'static {
     fn kind(&self) -> &'static str;
     /// Where (table name, endpoint), without credentials.
     fn location(&self) -> String;
-    /// Stores a ping; a second ping of one agent at the same instant replaces the first.
-    async fn record(&self, ping: &Ping) -> Result<(), PingError>;
+    /// How long a ping is kept after its time.
+    fn retention(&self) -> Duration;
+    /// Stores a batch; a ping whose id the store already has is counted, not stored again. The
+    /// whole batch is refused if one ping is invalid (callers validate first).
+    async fn record(&self, pings: &[Ping]) -> Result<Recorded, PingError>;
     /// An agent's unexpired pings with `from <= at < to`, oldest first.
     async fn between(
         &self,

@@ -87,6 +87,12 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// A request body over the endpoint's limit; the text says the limit.
+    #[error("payload too large: {0}")]
+    TooLarge(String),
+    /// A request body of a type the endpoint does not read; the text says which it reads.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     /// A backend (1C, Postgres…) cannot be reached; the cause is logged, not shown.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -102,6 +108,8 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -113,7 +121,9 @@ impl AppError {
             AppError::NotFound => {
                 problem.with_detail("Такой страницы нет. Проверьте адрес или вернитесь на главную.")
             }
-            AppError::BadRequest(detail) => problem.with_detail(detail.clone()),
+            AppError::BadRequest(detail)
+            | AppError::TooLarge(detail)
+            | AppError::UnsupportedMediaType(detail) => problem.with_detail(detail.clone()),
             AppError::Unauthorized => problem.with_detail("Войдите, чтобы открыть эту страницу."),
             AppError::Forbidden => {
                 problem.with_detail("У вас недостаточно прав для этой страницы.")
@@ -139,6 +149,29 @@ impl IntoResponse for AppError {
         let mut response = problem.status_code().into_response();
         response.extensions_mut().insert(problem);
         response
+    }
+}
+
+/// axum's `Json` rejections as problems: a clear `400`, `413` or `415` with a Russian
+/// detail, whichever extractor a handler uses.
+impl From<axum::extract::rejection::JsonRejection> for AppError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        use axum::extract::rejection::JsonRejection as J;
+        match rejection {
+            J::MissingJsonContentType(_) => {
+                AppError::UnsupportedMediaType("Ожидается Content-Type: application/json".into())
+            }
+            J::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                AppError::TooLarge("Тело запроса больше допустимого".into())
+            }
+            J::JsonSyntaxError(e) => {
+                AppError::BadRequest(format!("Неверный JSON: {}", e.body_text()))
+            }
+            J::JsonDataError(e) => {
+                AppError::BadRequest(format!("JSON не той формы: {}", e.body_text()))
+            }
+            other => AppError::BadRequest(other.body_text()),
+        }
     }
 }
 

@@ -8,6 +8,15 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// Only the portal's own scripts, styles and images; no inline script, no plugins, no framing.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// [`CONTENT_SECURITY_POLICY`] with images also from `origin` (a map's tile server), for the pages
+/// that show a map; everything else as strict.
+pub fn csp_with_images_from(origin: &str) -> String {
+    CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data:",
+        &format!("img-src 'self' data: {origin}"),
+    )
+}
+
 const HEADERS: [(&str, &str); 6] = [
     ("content-security-policy", CONTENT_SECURITY_POLICY),
     (

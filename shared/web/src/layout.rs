@@ -78,6 +78,11 @@ pub const SECTIONS: &[Section] = &[
         audience: Audience::Roles(&[Role::Client]),
     },
     Section {
+        href: "/tracking",
+        label: "Контроль агентов",
+        audience: Audience::Roles(&[Role::Supervisor, Role::Admin]),
+    },
+    Section {
         href: "/admin",
         label: "Админка",
         audience: Audience::Roles(&[Role::Admin]),
@@ -230,10 +235,26 @@ mod tests {
         );
         let staff = ["/orders", "/reports/sales", "/debts", "/profile"];
         assert_eq!(hrefs(Some(Role::Agent)), staff);
-        assert_eq!(hrefs(Some(Role::Supervisor)), staff);
+        assert_eq!(
+            hrefs(Some(Role::Supervisor)),
+            [
+                "/orders",
+                "/reports/sales",
+                "/debts",
+                "/tracking",
+                "/profile"
+            ]
+        );
         assert_eq!(
             hrefs(Some(Role::Admin)),
-            ["/orders", "/reports/sales", "/debts", "/admin", "/profile"]
+            [
+                "/orders",
+                "/reports/sales",
+                "/debts",
+                "/tracking",
+                "/admin",
+                "/profile"
+            ]
         );
     }
 

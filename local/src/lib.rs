@@ -80,6 +80,29 @@ pub async fn demo_accounts(state: &AppState) -> Result<(), skazka_accounts::Acco
     Ok(())
 }
 
+/// Refreshes the catalogue (its copy of 1C's products, then stock, prices and deliveries) now
+/// and every 5 minutes, as the scheduled function does in AWS.
+pub async fn refresh_catalogue(state: AppState) {
+    let catalogue = skazka_catalogue::service(&state);
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        let started = Instant::now();
+        match catalogue.refresh().await {
+            Ok(report) => tracing::info!(
+                rows_read = report.copy.rows_read,
+                rows_changed = report.copy.rows_changed,
+                onec_calls = report.onec_calls,
+                ms = started.elapsed().as_millis() as u64,
+                "catalogue refreshed"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "catalogue refresh failed; the previous data stays")
+            }
+        }
+    }
+}
+
 /// Every function's routes in one router, plus `/static`, in the shared shell.
 pub fn router(state: AppState) -> Router {
     let routes = skazka_auth::routes(&state)

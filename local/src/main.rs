@@ -63,6 +63,9 @@ async fn main() -> ExitCode {
             .with_graceful_shutdown(shutdown())
             .into_future(),
     );
+    // The catalogue's copy and its stock and prices, at once and every 5 minutes, in the
+    // background: the server answers meanwhile.
+    tokio::spawn(skazka_local::refresh_catalogue(runner.state.clone()));
     // With the simulator: the accounts from 1C and the demo client, then the demo sign-ins, which
     // work from the moment they are printed. The server already answers meanwhile.
     if runner.simulator.is_some() {

@@ -4,7 +4,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use http::header;
 use onec_client::model::SalesGrouping;
 use serde::{Deserialize, Serialize};
 use skazka_reads::Served;
@@ -12,7 +11,7 @@ use skazka_session::Session;
 use skazka_viewer::{AgentNames, Picker, Team, Viewer};
 use skazka_web::{AppError, Format};
 
-use crate::export::Table;
+use crate::export::{self, File, Table};
 use crate::period::Period;
 use crate::report::{
     ClientsGoodsReport, ClientsReport, GoodsReport, Head, Inputs, NO_MAKER_KEY, Sort, TeamReport,
@@ -38,8 +37,7 @@ pub struct ReportParams {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Output {
     Page(Format),
-    Xlsx,
-    Csv,
+    File(File),
 }
 
 impl Output {
@@ -47,11 +45,9 @@ impl Output {
         match asked.map(str::trim).filter(|s| !s.is_empty()) {
             None | Some("html") => Ok(Output::Page(format)),
             Some("json") => Ok(Output::Page(Format::Json)),
-            Some("xlsx") => Ok(Output::Xlsx),
-            Some("csv") => Ok(Output::Csv),
-            Some(other) => Err(AppError::BadRequest(format!(
-                "Неизвестный формат выгрузки: {other}"
-            ))),
+            Some(other) => File::parse(other).map(Output::File).ok_or_else(|| {
+                AppError::BadRequest(format!("Неизвестный формат выгрузки: {other}"))
+            }),
         }
     }
 }
@@ -144,16 +140,7 @@ async fn answer<T: Serialize>(
     } = a;
     let file = kind.file(head);
     match output {
-        Output::Xlsx => Ok(download(
-            table(report).xlsx()?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &format!("{file}.xlsx"),
-        )),
-        Output::Csv => Ok(download(
-            table(report).csv()?,
-            "text/csv; charset=utf-8",
-            &format!("{file}.csv"),
-        )),
+        Output::File(f) => Ok(f.download(&table(report), &file)?),
         Output::Page(format) => {
             let chrome = skazka_session::chrome(Some(session));
             let picker = match format {
@@ -169,20 +156,6 @@ async fn answer<T: Serialize>(
             Ok(format.respond(report, |r| page(&top, r)))
         }
     }
-}
-
-fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// `GET /reports/sales`: the reports this person may open.
@@ -225,7 +198,7 @@ pub async fn clients(
         },
         Kind::Clients,
         (&report, &report.head, None),
-        Table::clients,
+        export::clients,
         views::clients_page,
     )
     .await
@@ -266,7 +239,7 @@ pub async fn goods(
         },
         Kind::Goods,
         (&report, &report.head, maker),
-        Table::goods,
+        export::goods,
         views::goods_page,
     )
     .await
@@ -294,7 +267,7 @@ pub async fn clients_goods(
         },
         Kind::ClientsGoods,
         (&report, &report.head, None),
-        Table::clients_goods,
+        export::clients_goods,
         views::clients_goods_page,
     )
     .await
@@ -329,7 +302,7 @@ pub async fn team(
         },
         Kind::Team,
         (&report, &report.head, None),
-        Table::team,
+        export::team,
         views::team_page,
     )
     .await

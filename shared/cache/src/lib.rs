@@ -182,6 +182,22 @@ impl CacheHandle {
         result
     }
 
+    /// Stores `value` under `key` as fresh now (a refresh job's write); returns when it was stored.
+    /// A failed write is logged: the next read fetches again.
+    pub async fn store<T: Serialize>(&self, key: &str, policy: Policy, value: &T) -> u64 {
+        let entry = match serde_json::to_vec(value) {
+            Ok(bytes) => Entry::new(bytes),
+            Err(e) => {
+                tracing::error!(error = %e, key, "value cannot be cached");
+                return now_ms();
+            }
+        };
+        if let Err(e) = self.backend.put(key, &entry, policy.keep).await {
+            tracing::warn!(error = %e, key, "cache write failed");
+        }
+        entry.stored_at_ms
+    }
+
     /// What is kept under `key` without fetching: fresh within the policy's `ttl`, else stale with
     /// its age (served when the source cannot be asked).
     pub async fn kept<T: DeserializeOwned>(&self, key: &str, policy: Policy) -> Option<Fetched<T>> {
@@ -234,24 +250,11 @@ impl CacheHandle {
     {
         match fetch().await {
             Ok(value) => {
-                let entry = match serde_json::to_vec(&value) {
-                    Ok(bytes) => Entry::new(bytes),
-                    Err(e) => {
-                        tracing::error!(error = %e, key, "value cannot be cached");
-                        return Ok(Fetched {
-                            value,
-                            freshness: Freshness::Fresh,
-                            stored_at_ms: now_ms(),
-                        });
-                    }
-                };
-                if let Err(e) = self.backend.put(key, &entry, policy.keep).await {
-                    tracing::warn!(error = %e, key, "cache write failed");
-                }
+                let stored_at_ms = self.store(key, policy, &value).await;
                 Ok(Fetched {
                     value,
                     freshness: Freshness::Fresh,
-                    stored_at_ms: entry.stored_at_ms,
+                    stored_at_ms,
                 })
             }
             Err(error) => {

@@ -9,6 +9,10 @@ use std::time::Duration;
 use chrono_tz::Tz;
 use url::Url;
 
+mod catalogue;
+
+pub use catalogue::{CatalogueSettings, DEFAULT_CACHE_CONTROL};
+
 /// A value that must never be logged: `Debug` and `Display` print `***`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -226,6 +230,8 @@ pub struct Config {
     pub reads: ReadSettings,
     /// `PINGS_RETENTION_DAYS`, `TRACKING_*`: how long pings are kept and how a day is judged.
     pub tracking: TrackingSettings,
+    /// `PUBLIC_URL`, `CATALOGUE_*`: the public catalogue's address, stock thresholds and caching.
+    pub catalogue: CatalogueSettings,
 }
 
 /// Agent tracking: ping retention and the supervisor's map.
@@ -553,6 +559,7 @@ impl Config {
         let session = read_session(&mut r);
         let reads = read_reads(&mut r);
         let tracking = read_tracking(&mut r);
+        let catalogue = catalogue::read(&mut r, port);
 
         if r.problems.is_empty() {
             Ok(Config {
@@ -571,6 +578,7 @@ impl Config {
                 session,
                 reads,
                 tracking,
+                catalogue,
             })
         } else {
             Err(ConfigError {

@@ -27,3 +27,51 @@ pub fn sale_debt(db: &Db, sale: Uuid) -> Decimal {
         })
         .sum()
 }
+
+/// Free stock of a product at a warehouse from the stock register's active records: on hand
+/// less both reserves (docs/onec.md §3.13).
+pub fn free_stock(db: &Db, product: Uuid, warehouse: Uuid) -> Decimal {
+    let rec = s::records_of(s::STOCK);
+    let c = |f: &str| col(&rec, f);
+    let (p, w, kind, active) = (c("Номенклатура"), c("Склад"), c("RecordType"), c("Active"));
+    let (on_hand, from_stock, for_order) =
+        (c("ВНаличии"), c("ВРезервеСоСклада"), c("ВРезервеПодЗаказ"));
+    db.table(&rec)
+        .rows
+        .iter()
+        .filter(|r| {
+            r[active].as_bool()
+                && r[p].as_guid() == Some(product)
+                && r[w].as_guid() == Some(warehouse)
+        })
+        .map(|r| {
+            let free = r[on_hand].as_num() - r[from_stock].as_num() - r[for_order].as_num();
+            match r[kind].as_str() {
+                Some("Expense") => -free,
+                _ => free,
+            }
+        })
+        .sum()
+}
+
+/// A product's latest price of a kind from the price register's active records (the one with
+/// the latest period), `None` when it has none.
+pub fn latest_price(db: &Db, product: Uuid, kind: Uuid) -> Option<Decimal> {
+    let rec = s::records_of(s::PRICES);
+    let c = |f: &str| col(&rec, f);
+    let (p, k, price, period, active) = (
+        c("Номенклатура"),
+        c("ВидЦены"),
+        c("Цена"),
+        c("Period"),
+        c("Active"),
+    );
+    db.table(&rec)
+        .rows
+        .iter()
+        .filter(|r| {
+            r[active].as_bool() && r[p].as_guid() == Some(product) && r[k].as_guid() == Some(kind)
+        })
+        .max_by_key(|r| r[period].as_date())
+        .map(|r| r[price].as_num())
+}

@@ -25,6 +25,8 @@ pub const LOGOUT_ACTION: &str = "/api/v1/auth/logout";
 /// Who may see a section in the navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Audience {
+    /// Everyone, signed in or not (the public catalogue).
+    Everyone,
     /// Only someone not signed in (the sign-in link).
     Anonymous,
     /// Signed-in people with one of these roles.
@@ -34,7 +36,7 @@ pub enum Audience {
 impl Audience {
     fn includes(self, role: Option<Role>) -> bool {
         match (self, role) {
-            (Audience::Anonymous, None) => true,
+            (Audience::Everyone, _) | (Audience::Anonymous, None) => true,
             (Audience::Roles(roles), Some(role)) => roles.contains(&role),
             _ => false,
         }
@@ -52,6 +54,11 @@ pub struct Section {
 /// The sections that answer today, in the navigation's order. A new route group adds its row
 /// here once its pages exist (a test opens every link for every role).
 pub const SECTIONS: &[Section] = &[
+    Section {
+        href: "/catalogue",
+        label: "Каталог",
+        audience: Audience::Everyone,
+    },
     Section {
         href: "/orders",
         label: "Заказы",
@@ -76,6 +83,11 @@ pub const SECTIONS: &[Section] = &[
         href: "/my/debts",
         label: "Моя задолженность",
         audience: Audience::Roles(&[Role::Client]),
+    },
+    Section {
+        href: "/catalogue/stock",
+        label: "Остатки",
+        audience: Audience::Roles(&[Role::Agent, Role::Supervisor, Role::Admin]),
     },
     Section {
         href: "/tracking",
@@ -158,6 +170,22 @@ fn impersonation_banner(person: &Person) -> Option<Markup> {
     })
 }
 
+/// What a page adds to its `<head>`: a meta description (the site's own when `None`), the
+/// canonical address and OpenGraph picture (absolute URLs) of a public page, its own stylesheets
+/// and deferred scripts (no inline ones: the CSP forbids them).
+#[derive(Clone, Debug, Default)]
+pub struct Head {
+    pub description: Option<String>,
+    pub canonical: Option<String>,
+    pub image: Option<String>,
+    pub stylesheets: Vec<&'static str>,
+    pub scripts: Vec<&'static str>,
+}
+
+/// The description of pages that have none of their own.
+pub const SITE_DESCRIPTION: &str = "Сказка — оптовые поставки продуктов питания в Кокшетау и \
+    Астане: каталог товаров с ценами и наличием, заказы, отчёты и долги клиентов.";
+
 /// A whole HTML page in the shared layout. `title` is the page's own title ("Каталог"); the site
 /// name is added.
 pub fn page(title: &str, content: Markup) -> Markup {
@@ -166,11 +194,17 @@ pub fn page(title: &str, content: Markup) -> Markup {
 
 /// [`page`] with navigation, the signed-in person and a banner.
 pub fn page_with(title: &str, chrome: &Chrome, content: Markup) -> Markup {
+    page_full(title, chrome, &Head::default(), content)
+}
+
+/// [`page_with`] with what the page adds to its `<head>`.
+pub fn page_full(title: &str, chrome: &Chrome, head: &Head, content: Markup) -> Markup {
     let full_title = if title.is_empty() || title == SITE_NAME {
         format!("{SITE_NAME} — портал для клиентов и торговых агентов")
     } else {
         format!("{title} — {SITE_NAME}")
     };
+    let description = head.description.as_deref().unwrap_or(SITE_DESCRIPTION);
     html! {
         (DOCTYPE)
         html lang="ru" {
@@ -178,14 +212,33 @@ pub fn page_with(title: &str, chrome: &Chrome, content: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (full_title) }
+                meta name="description" content=(description);
+                @if let Some(canonical) = &head.canonical {
+                    link rel="canonical" href=(canonical);
+                    meta property="og:type" content="website";
+                    meta property="og:site_name" content=(SITE_NAME);
+                    meta property="og:title" content=(title);
+                    meta property="og:description" content=(description);
+                    meta property="og:url" content=(canonical);
+                    meta property="og:locale" content="ru_RU";
+                    @if let Some(image) = &head.image {
+                        meta property="og:image" content=(image);
+                    }
+                }
                 link rel="stylesheet" href=(STYLESHEET);
+                @for sheet in &head.stylesheets {
+                    link rel="stylesheet" href=(sheet);
+                }
+                @for script in &head.scripts {
+                    script src=(script) defer {}
+                }
                 link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
             }
             body {
                 header.site-header {
                     a.brand href="/" { (SITE_NAME) }
                     @if !chrome.links.is_empty() {
-                        nav.site-nav {
+                        nav.site-nav aria-label="Разделы" {
                             @for (href, label) in &chrome.links {
                                 a href=(href) { (label) }
                             }
@@ -228,19 +281,28 @@ mod tests {
 
     #[test]
     fn navigation_shows_each_role_only_what_it_may_open() {
-        assert_eq!(hrefs(None), ["/login"]);
+        assert_eq!(hrefs(None), ["/catalogue", "/login"]);
         assert_eq!(
             hrefs(Some(Role::Client)),
-            ["/my/orders", "/my/debts", "/profile"]
+            ["/catalogue", "/my/orders", "/my/debts", "/profile"]
         );
-        let staff = ["/orders", "/reports/sales", "/debts", "/profile"];
+        let staff = [
+            "/catalogue",
+            "/orders",
+            "/reports/sales",
+            "/debts",
+            "/catalogue/stock",
+            "/profile",
+        ];
         assert_eq!(hrefs(Some(Role::Agent)), staff);
         assert_eq!(
             hrefs(Some(Role::Supervisor)),
             [
+                "/catalogue",
                 "/orders",
                 "/reports/sales",
                 "/debts",
+                "/catalogue/stock",
                 "/tracking",
                 "/profile"
             ]
@@ -248,9 +310,11 @@ mod tests {
         assert_eq!(
             hrefs(Some(Role::Admin)),
             [
+                "/catalogue",
                 "/orders",
                 "/reports/sales",
                 "/debts",
+                "/catalogue/stock",
                 "/tracking",
                 "/admin",
                 "/profile"

@@ -15,8 +15,8 @@ pub use error::{AppError, Problem, not_found, render_errors};
 pub use freshness::{Stale, stale_banner};
 pub use headers::security_headers;
 pub use layout::{
-    Audience, CSRF_FIELD, Chrome, LOGOUT_ACTION, Person, SECTIONS, Section, nav_links, page,
-    page_with,
+    Audience, CSRF_FIELD, Chrome, Head, LOGOUT_ACTION, Person, SECTIONS, Section, nav_links, page,
+    page_full, page_with,
 };
 pub use negotiate::Format;
 pub use role::Role;

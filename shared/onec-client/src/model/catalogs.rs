@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::names::*;
 use super::path;
 use super::users::AttributeValue;
+use crate::client::ref_key_in;
 use crate::decode;
 use crate::filter::{Expr, field};
 use crate::{Guid, OnecClient, OnecError, Order, Query};
@@ -292,6 +293,38 @@ pub fn products_query() -> Query {
         .order_by(IS_FOLDER, Order::Desc)
 }
 
+/// A row's id and version: what an incremental copy compares before reading whole rows.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Version {
+    #[serde(rename = "Ref_Key")]
+    pub id: Guid,
+    #[serde(rename = "DataVersion", default, deserialize_with = "decode::text")]
+    pub data_version: String,
+}
+
+/// The ids and versions of every product and folder not marked for deletion (a product marked or
+/// deleted is absent: quirk 9 of §9 — the copy compares the sets).
+pub fn product_versions_query() -> Query {
+    Query::set(PRODUCTS)
+        .filter(field(DELETION_MARK).eq(false))
+        .select([REF_KEY, DATA_VERSION])
+}
+
+/// Whole product rows for a chunk of ids (the changed ones, or one product seen first on its page).
+pub fn products_by_ids_query(ids: &[Guid]) -> Query {
+    products_query().filter(field(DELETION_MARK).eq(false).and(ref_key_in(ids)))
+}
+
+/// The ids and versions of every unit and package.
+pub fn package_versions_query() -> Query {
+    Query::set(PACKAGES).select([REF_KEY, DATA_VERSION])
+}
+
+/// Whole unit and package rows for a chunk of ids.
+pub fn packages_by_ids_query(ids: &[Guid]) -> Query {
+    packages_query().filter(ref_key_in(ids))
+}
+
 /// §7 #10.
 pub fn product_files_query() -> Query {
     Query::set(PRODUCT_FILES)
@@ -370,6 +403,22 @@ impl OnecClient {
 
     pub async fn product_packages(&self, product: Guid) -> Result<Vec<Package>, OnecError> {
         self.fetch(&product_packages_query(product)).await
+    }
+
+    pub async fn product_versions(&self) -> Result<Vec<Version>, OnecError> {
+        self.fetch(&product_versions_query()).await
+    }
+
+    pub async fn products_by_ids(&self, ids: &[Guid]) -> Result<Vec<Product>, OnecError> {
+        self.fetch_by_ids(ids, products_by_ids_query).await
+    }
+
+    pub async fn package_versions(&self) -> Result<Vec<Version>, OnecError> {
+        self.fetch(&package_versions_query()).await
+    }
+
+    pub async fn packages_by_ids(&self, ids: &[Guid]) -> Result<Vec<Package>, OnecError> {
+        self.fetch_by_ids(ids, packages_by_ids_query).await
     }
 
     pub async fn products(&self) -> Result<Vec<Product>, OnecError> {

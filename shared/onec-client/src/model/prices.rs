@@ -14,6 +14,8 @@ use crate::{Guid, OnecClient, OnecError, Query, VirtualTable};
 #[serde(from = "RawPrice")]
 pub struct Price {
     pub product: Option<Guid>,
+    /// The price kind (selected only by [`product_prices_query`]).
+    pub kind: Option<Guid>,
     /// KZT per package (or per base unit when `package` is `None`).
     pub price: Decimal,
     pub package: Option<Guid>,
@@ -31,6 +33,12 @@ struct RawPrice {
         deserialize_with = "decode::reference"
     )]
     product: Option<Guid>,
+    #[serde(
+        rename = "ВидЦены_Key",
+        default,
+        deserialize_with = "decode::reference"
+    )]
+    kind: Option<Guid>,
     #[serde(rename = "Цена", default, deserialize_with = "decode::decimal")]
     price: Decimal,
     #[serde(
@@ -52,6 +60,7 @@ impl From<RawPrice> for Price {
         let recorder = Composite::from_parts(&r.recorder, r.recorder_type.as_deref()).as_ref_key();
         Price {
             product: r.product,
+            kind: r.kind,
             price: r.price,
             package: r.package,
             since: r.since,
@@ -129,6 +138,39 @@ pub fn product_price_query(product: Guid, price_kind: Guid) -> Query {
     .select([PRICE, PERIOD, PACKAGE_KEY])
 }
 
+/// Every current price of one product, of every kind (an employee's product page).
+pub fn product_prices_query(product: Guid) -> Query {
+    Query::virtual_table(
+        PRICES,
+        VirtualTable::SliceLast {
+            period: None,
+            condition: None,
+        },
+    )
+    .filter(field(PRODUCT_KEY).eq(product))
+    .select([PRICE_KIND_KEY, PERIOD, PRICE, PACKAGE_KEY, PRODUCT_KEY])
+}
+
+/// Free stock of one product at every warehouse that has any.
+pub fn product_stock_everywhere_query(product: Guid) -> Query {
+    Query::virtual_table(
+        FREE_STOCK,
+        VirtualTable::Balance {
+            period: None,
+            condition: None,
+            dimensions: vec![PRODUCT, WAREHOUSE],
+        },
+    )
+    .filter(field(PRODUCT_KEY).eq(product))
+    .select([
+        ON_HAND,
+        RESERVED_FROM_STOCK,
+        RESERVED_FOR_ORDER,
+        PRODUCT_KEY,
+        WAREHOUSE_KEY,
+    ])
+}
+
 /// §7 #15: free stock per product at one warehouse.
 pub fn stock_query(warehouse: Guid) -> Query {
     Query::virtual_table(
@@ -180,6 +222,17 @@ impl OnecClient {
             .await?
             .into_iter()
             .next())
+    }
+
+    pub async fn product_prices(&self, product: Guid) -> Result<Vec<Price>, OnecError> {
+        self.fetch(&product_prices_query(product)).await
+    }
+
+    pub async fn product_stock_everywhere(
+        &self,
+        product: Guid,
+    ) -> Result<Vec<StockBalance>, OnecError> {
+        self.fetch(&product_stock_everywhere_query(product)).await
     }
 
     pub async fn stock(&self, warehouse: Guid) -> Result<Vec<StockBalance>, OnecError> {

@@ -1,0 +1,149 @@
+//! What the catalogue tests share: an app whose catalogue was refreshed from the simulator,
+//! requests through the function's router (anonymous or as an employee), and the simulator's
+//! products read from its own tables, so expectations do not come from the portal's client.
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::Request;
+use onec_client::Guid;
+use onec_sim::db::col;
+use onec_sim::demo;
+use onec_sim::schema as s;
+use onec_sim::value::Value;
+use rust_decimal::Decimal;
+use skazka_catalogue::CatalogueService;
+use skazka_session::{Identity, Role};
+use skazka_testkit::{Reply, TestApp, send};
+use uuid::Uuid;
+
+pub const JSON: &str = "application/json";
+
+/// A fresh app with the catalogue refreshed once.
+pub async fn refreshed() -> (TestApp, CatalogueService) {
+    let app = skazka_testkit::app().await;
+    let svc = skazka_catalogue::service(&app.state);
+    svc.refresh().await.expect("catalogue refresh");
+    (app, svc)
+}
+
+pub fn router(app: &TestApp) -> axum::Router {
+    skazka_catalogue::router(app.state.clone())
+}
+
+pub async fn get(app: &TestApp, path: &str) -> Reply {
+    skazka_testkit::get(&router(app), path, None).await
+}
+
+pub async fn get_json(app: &TestApp, path: &str) -> serde_json::Value {
+    let reply = skazka_testkit::get(&router(app), path, Some(JSON)).await;
+    assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+    reply.json()
+}
+
+pub fn employee() -> Identity {
+    Identity {
+        user_id: Uuid::new_v4(),
+        session_id: Uuid::new_v4(),
+        role: Role::Agent,
+        name: "Тест агент".into(),
+        onec_ref: Some(Guid::from_uuid(demo::DEMO_AGENT)),
+        partners: Vec::new(),
+        impersonator: None,
+    }
+}
+
+pub fn client() -> Identity {
+    Identity {
+        role: Role::Client,
+        onec_ref: None,
+        partners: vec![Guid::from_uuid(demo::DEMO_CLIENT_PARTNER)],
+        ..employee()
+    }
+}
+
+/// A request as `who`, with the session cookie the browser sends.
+pub async fn get_as(app: &TestApp, who: &Identity, path: &str) -> Reply {
+    let token = app.state.sessions().issue(who).unwrap().token;
+    let request = Request::get(path)
+        .header(
+            "cookie",
+            format!("{}={token}", skazka_session::ACCESS_COOKIE),
+        )
+        .body(Body::empty())
+        .unwrap();
+    send(&router(app), request).await
+}
+
+/// A product of the simulator's base, read from its own table.
+#[derive(Clone, Debug)]
+pub struct SimProduct {
+    pub id: Uuid,
+    pub name: String,
+    pub code: String,
+    pub folder: Option<Uuid>,
+    pub deleted: bool,
+    pub hidden: bool,
+}
+
+/// Every product (not folders) of the simulator's base.
+pub fn sim_products(app: &TestApp) -> Vec<SimProduct> {
+    app.sim.sim().read(|db| {
+        let c = |f| col(s::PRODUCTS, f);
+        let attrs = c("ДополнительныеРеквизиты");
+        db.table(s::PRODUCTS)
+            .rows
+            .iter()
+            .filter(|r| !r[c("IsFolder")].as_bool())
+            .map(|r| {
+                let hidden = r[attrs].as_table().iter().any(|a| {
+                    a.iter()
+                        .any(|v| v.as_guid() == Some(demo::ATTR_HIDE_PRODUCT))
+                        && a.iter().any(|v| match v {
+                            Value::Composite(c) => c.1.as_bool(),
+                            _ => false,
+                        })
+                });
+                SimProduct {
+                    id: r[c("Ref_Key")].as_guid().unwrap(),
+                    name: r[c("Description")].as_str().unwrap_or_default().to_owned(),
+                    code: r[c("Code")].as_str().unwrap_or_default().to_owned(),
+                    folder: r[c("Parent")].as_guid().filter(|g| !g.is_nil()),
+                    deleted: r[c("DeletionMark")].as_bool(),
+                    hidden,
+                }
+            })
+            .collect()
+    })
+}
+
+pub fn visible(app: &TestApp) -> Vec<SimProduct> {
+    sim_products(app)
+        .into_iter()
+        .filter(|p| !p.deleted && !p.hidden)
+        .collect()
+}
+
+pub fn free_stock(app: &TestApp, product: Uuid) -> Decimal {
+    app.sim
+        .sim()
+        .read(|db| onec_sim::inspect::free_stock(db, product, demo::MAIN_WAREHOUSE))
+}
+
+pub fn main_price(app: &TestApp, product: Uuid) -> Option<Decimal> {
+    app.sim
+        .sim()
+        .read(|db| onec_sim::inspect::latest_price(db, product, demo::MAIN_PRICE_KIND))
+}
+
+/// 1C requests the simulator has answered so far.
+pub fn onec_requests(app: &TestApp) -> u64 {
+    app.sim.sim().stats().requests
+}
+
+pub fn dec(v: &serde_json::Value) -> Decimal {
+    v.as_str()
+        .unwrap_or_else(|| panic!("decimal text: {v}"))
+        .parse()
+        .unwrap()
+}

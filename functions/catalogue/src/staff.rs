@@ -179,7 +179,7 @@ pub async fn product_fragment(
         @if stock.is_empty() {
             p { "Нет ни на одном складе." }
         } @else {
-            table.list {
+            div.table-scroll { table.list {
                 thead { tr { th { "Склад" } th.num { "В наличии" } th.num { "В резерве" } th.num { "Свободно" } } }
                 tbody {
                     @for s in &stock {
@@ -191,7 +191,7 @@ pub async fn product_fragment(
                         }
                     }
                 }
-            }
+            } }
         }
         h3 { "Цены по видам цен" }
         @if prices.value.is_empty() {

@@ -80,26 +80,44 @@ pub async fn demo_accounts(state: &AppState) -> Result<(), skazka_accounts::Acco
     Ok(())
 }
 
-/// Refreshes the catalogue (its copy of 1C's products, then stock, prices and deliveries) now
-/// and every 5 minutes, as the scheduled function does in AWS.
-pub async fn refresh_catalogue(state: AppState) {
-    let catalogue = skazka_catalogue::service(&state);
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+/// The scheduled refresh, as the prewarm function runs it in AWS: every step once right after
+/// start, then on `PREWARM_INTERVAL_S`'s timer (unless `0`), and whatever an admin asks for on
+/// `/admin/sync` within a couple of seconds.
+pub async fn prewarm(state: AppState) {
+    use skazka_prewarm::Trigger;
+    let prewarm = skazka_prewarm::Prewarm::new(&state);
+    let every = std::time::Duration::from_secs(state.config().prewarm_interval_s);
+    let mut last = Instant::now();
+    report(prewarm.tick(Trigger::Start).await);
     loop {
-        every.tick().await;
-        let started = Instant::now();
-        match catalogue.refresh().await {
-            Ok(report) => tracing::info!(
-                rows_read = report.copy.rows_read,
-                rows_changed = report.copy.rows_changed,
-                onec_calls = report.onec_calls,
-                ms = started.elapsed().as_millis() as u64,
-                "catalogue refreshed"
-            ),
-            Err(e) => {
-                tracing::warn!(error = %e, "catalogue refresh failed; the previous data stays")
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        let trigger = if !every.is_zero() && last.elapsed() >= every {
+            last = Instant::now();
+            Trigger::Schedule
+        } else {
+            Trigger::Requests
+        };
+        report(prewarm.tick(trigger).await);
+    }
+}
+
+fn report(outcome: Result<Option<skazka_prewarm::RunSummary>, skazka_prewarm::PrewarmError>) {
+    match outcome {
+        Ok(Some(run)) => {
+            for s in run.steps {
+                tracing::info!(
+                    step = s.step.name(),
+                    ms = s.duration_ms,
+                    rows_read = s.figures.rows_read,
+                    rows_changed = s.figures.rows_changed,
+                    onec_calls = s.figures.onec_calls,
+                    error = s.error.as_deref().unwrap_or(""),
+                    "refresh step"
+                );
             }
         }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "refresh run failed"),
     }
 }
 

@@ -63,9 +63,6 @@ async fn main() -> ExitCode {
             .with_graceful_shutdown(shutdown())
             .into_future(),
     );
-    // The catalogue's copy and its stock and prices, at once and every 5 minutes, in the
-    // background: the server answers meanwhile.
-    tokio::spawn(skazka_local::refresh_catalogue(runner.state.clone()));
     // With the simulator: the accounts from 1C and the demo client, then the demo sign-ins, which
     // work from the moment they are printed. The server already answers meanwhile.
     if runner.simulator.is_some() {
@@ -87,6 +84,9 @@ async fn main() -> ExitCode {
             Err(e) => eprintln!("skazka-local: demo accounts could not be made: {e}"),
         }
     }
+    // After the demo accounts (both write accounts): the scheduled refresh (catalogue, stock and
+    // prices, reports, accounts) at once, then on a timer and on request, in the background.
+    tokio::spawn(skazka_local::prewarm(runner.state.clone()));
     let served = match server.await {
         Ok(result) => result,
         Err(e) => Err(std::io::Error::other(e)),

@@ -48,6 +48,7 @@ pub fn routes(_app: &AppState) -> Router<AppState> {
             get(admin::user::show).post(admin::user::act),
         )
         .route("/admin/sync", get(admin::sync::show).post(admin::sync::run))
+        .route("/admin/sync/run", post(admin::sync::request))
         .route(
             "/admin/settings",
             get(admin::settings::show).post(admin::settings::save),

@@ -156,6 +156,11 @@ fn prices_key(kind: Guid) -> String {
 }
 
 const DELIVERIES_KEY: &str = "catalogue:v1:deliveries";
+const WAREHOUSES_KEY: &str = "catalogue:v1:warehouses";
+const PRICE_KINDS_KEY: &str = "catalogue:v1:price-kinds";
+
+/// Names of 1C reference data (warehouses, price kinds), `(id, name)`.
+type Names = Vec<(Guid, String)>;
 
 impl Offers {
     pub fn new(client: OnecClient, reader: Reader) -> Self {
@@ -190,6 +195,28 @@ impl Offers {
         .await
     }
 
+    /// Warehouses' names (empty when 1C cannot say and nothing is kept: names are decoration).
+    pub async fn warehouse_names(&self) -> HashMap<Guid, String> {
+        let client = self.client.clone();
+        let read = self.read(WAREHOUSES_KEY.to_owned(), move || async move {
+            Ok(fetch_warehouse_names(&client).await?)
+        });
+        read.await
+            .map(|s| s.value.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Price kinds' names (empty when 1C cannot say and nothing is kept).
+    pub async fn price_kind_names(&self) -> HashMap<Guid, String> {
+        let client = self.client.clone();
+        let read = self.read(PRICE_KINDS_KEY.to_owned(), move || async move {
+            Ok(fetch_price_kind_names(&client).await?)
+        });
+        read.await
+            .map(|s| s.value.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Reads every set from 1C and stores it as fresh: the scheduled refresh. A set whose read
     /// fails keeps its previous value (the error is returned after the others are stored).
     pub async fn refresh(
@@ -220,6 +247,18 @@ impl Offers {
             Ok(set) => {
                 report.delivery_rows = set.lines.values().map(|l| l.len() as u64).sum();
                 cache.store(DELIVERIES_KEY, OFFERS, &set).await;
+            }
+            Err(e) => first_error = first_error.or(Some(e)),
+        }
+        match fetch_warehouse_names(&self.client).await {
+            Ok(names) => {
+                cache.store(WAREHOUSES_KEY, OFFERS, &names).await;
+            }
+            Err(e) => first_error = first_error.or(Some(e)),
+        }
+        match fetch_price_kind_names(&self.client).await {
+            Ok(names) => {
+                cache.store(PRICE_KINDS_KEY, OFFERS, &names).await;
             }
             Err(e) => first_error = first_error.or(Some(e)),
         }
@@ -306,6 +345,16 @@ async fn fetch_prices(
         })
         .collect();
     Ok(PriceList { lines })
+}
+
+async fn fetch_warehouse_names(client: &OnecClient) -> Result<Names, onec_client::OnecError> {
+    let all = client.warehouses().await?;
+    Ok(all.into_iter().map(|w| (w.id, w.name)).collect())
+}
+
+async fn fetch_price_kind_names(client: &OnecClient) -> Result<Names, onec_client::OnecError> {
+    let all = client.price_kinds().await?;
+    Ok(all.into_iter().map(|k| (k.id, k.name)).collect())
 }
 
 async fn fetch_deliveries(

@@ -215,16 +215,27 @@ impl CatalogueService {
         Ok(Some((page, detail.row.slug, stale)))
     }
 
-    /// The refresh job: the copy, then stock, prices (every price kind of the settings and the
-    /// public one) and deliveries into the cache. Counts its 1C calls.
+    /// The copy of products, folders, manufacturers, units and files (one refresh step).
+    pub async fn copy(&self) -> Result<CopyReport, CatalogueError> {
+        let site = self.site().await?;
+        sync::copy(&self.client, self.store.pool(), &site).await
+    }
+
+    /// Stock, the prices of every price kind of the settings and the public one, and deliveries
+    /// into the cache (the other refresh step).
+    pub async fn refresh_offers(&self) -> Result<OffersReport, CatalogueError> {
+        let site = self.site().await?;
+        let mut kinds = site.price_kinds.clone();
+        kinds.extend(self.public_kind(&site));
+        kinds.dedup();
+        Ok(self.offers.refresh(site.warehouse, &kinds).await?)
+    }
+
+    /// Both steps, counting their 1C calls (tests, the benchmark).
     pub async fn refresh(&self) -> Result<RefreshReport, CatalogueError> {
         let (result, calls) = onec_client::metrics::scope(async {
-            let site = self.site().await?;
-            let copy = sync::copy(&self.client, self.store.pool(), &site).await?;
-            let mut kinds = site.price_kinds.clone();
-            kinds.extend(self.public_kind(&site));
-            kinds.dedup();
-            let offers = self.offers.refresh(site.warehouse, &kinds).await?;
+            let copy = self.copy().await?;
+            let offers = self.refresh_offers().await?;
             Ok::<_, CatalogueError>((copy, offers))
         })
         .await;

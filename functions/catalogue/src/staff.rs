@@ -14,7 +14,7 @@ use onec_client::Guid;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use skazka_export::{Cell, File, Kind, Table};
-use skazka_reads::{REFERENCE, Served};
+use skazka_reads::Served;
 use skazka_session::Session;
 use skazka_web::{AppError, Format, Head, Role, Stale, format};
 
@@ -42,44 +42,12 @@ impl Employee {
     }
 }
 
-/// `(id, name)` lists of 1C reference data, cached like other reference data.
-async fn names(
-    svc: &CatalogueService,
-    key: &str,
-    read: impl AsyncFnOnce(
-        &onec_client::OnecClient,
-    ) -> Result<Vec<(Guid, String)>, onec_client::OnecError>,
-) -> HashMap<Guid, String> {
-    let client = svc.client().clone();
-    let served: Result<Served<Vec<(Guid, String)>>, _> = svc
-        .reader()
-        .read(key, REFERENCE, || async move { Ok(read(&client).await?) })
-        .await;
-    served
-        .map(|s| s.value.into_iter().collect())
-        .unwrap_or_default()
-}
-
 async fn warehouse_names(svc: &CatalogueService) -> HashMap<Guid, String> {
-    names(svc, "catalogue:v1:warehouses", async |c| {
-        Ok(c.warehouses()
-            .await?
-            .into_iter()
-            .map(|w| (w.id, w.name))
-            .collect())
-    })
-    .await
+    svc.offers.warehouse_names().await
 }
 
 async fn price_kind_names(svc: &CatalogueService) -> HashMap<Guid, String> {
-    names(svc, "catalogue:v1:price-kinds", async |c| {
-        Ok(c.price_kinds()
-            .await?
-            .into_iter()
-            .map(|k| (k.id, k.name))
-            .collect())
-    })
-    .await
+    svc.offers.price_kind_names().await
 }
 
 /// One warehouse's figures of a product.

@@ -1,19 +1,19 @@
-//! The prewarm function in AWS Lambda (EventBridge schedule).
+//! The prewarm function in AWS Lambda (EventBridge Scheduler): state built once per cold start,
+//! then one run per event.
 
-use lambda_runtime::service_fn;
-use skazka_config::Config;
+use lambda_runtime::{LambdaEvent, service_fn};
+use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    let config = Config::from_env().map_err(|e| {
-        eprintln!("prewarm: {e}");
-        "invalid configuration (see the message above)"
-    })?;
-    let _telemetry = skazka_telemetry::init(&skazka_telemetry::Options {
-        json: config.in_lambda(),
-        sentry_dsn: config.sentry_dsn.as_ref().map(|s| s.expose()),
-        environment: &config.environment,
-        service: skazka_prewarm::SERVICE,
-    });
-    lambda_runtime::run(service_fn(skazka_prewarm::handle)).await
+    let (_telemetry, state) =
+        skazka_lambda::init(skazka_prewarm::SERVICE, skazka_prewarm::USES).await?;
+    let prewarm = skazka_prewarm::Prewarm::new(&state);
+    let prewarm = &prewarm;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        skazka_prewarm::handle(prewarm, event)
+            .await
+            .map_err(lambda_runtime::Error::from)
+    }))
+    .await
 }

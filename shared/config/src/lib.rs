@@ -232,6 +232,9 @@ pub struct Config {
     pub tracking: TrackingSettings,
     /// `PUBLIC_URL`, `CATALOGUE_*`: the public catalogue's address, stock thresholds and caching.
     pub catalogue: CatalogueSettings,
+    /// `PREWARM_INTERVAL_S` (default 300; `0` = off): the local runner's refresh timer (in AWS
+    /// the schedule is in `template.yaml`).
+    pub prewarm_interval_s: u64,
 }
 
 /// Agent tracking: ping retention and the supervisor's map.
@@ -560,6 +563,13 @@ impl Config {
         let reads = read_reads(&mut r);
         let tracking = read_tracking(&mut r);
         let catalogue = catalogue::read(&mut r, port);
+        let prewarm_interval_s = match r.get("PREWARM_INTERVAL_S") {
+            None => 300,
+            Some(v) => v.trim().parse::<u64>().unwrap_or_else(|_| {
+                r.bad("PREWARM_INTERVAL_S", "seconds (0 = off)", Some(v));
+                300
+            }),
+        };
 
         if r.problems.is_empty() {
             Ok(Config {
@@ -579,6 +589,7 @@ impl Config {
                 reads,
                 tracking,
                 catalogue,
+                prewarm_interval_s,
             })
         } else {
             Err(ConfigError {

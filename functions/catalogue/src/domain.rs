@@ -73,14 +73,21 @@ pub struct Card {
     pub stock: StockLevel,
 }
 
+/// A product folder, as a product page names it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupRef {
+    pub id: Guid,
+    pub name: String,
+}
+
 /// A product's public page.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProductPage {
     #[serde(flatten)]
     pub card: Card,
     pub description: String,
-    /// The folders from the top down: `(id, name)`.
-    pub groups: Vec<(Guid, String)>,
+    /// The folders from the top down.
+    pub groups: Vec<GroupRef>,
     pub weighed: bool,
     /// The public price per base unit and per each package.
     pub prices: Vec<UnitPrice>,

@@ -201,7 +201,10 @@ impl CatalogueService {
             .groups
             .iter()
             .filter_map(|g| names.iter().find(|n| n.id == *g))
-            .map(|g| (g.id, g.name.clone()))
+            .map(|g| domain::GroupRef {
+                id: g.id,
+                name: g.name.clone(),
+            })
             .collect();
         let page = ProductPage {
             prices: domain::package_prices(&card, &detail.packages),

@@ -9,8 +9,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use onec_client::model::{Manufacturer, Package, Product, ProductFile, Version};
-use onec_client::{Guid, OnecClient};
+use futures::TryStreamExt;
+use onec_client::model::{self, Manufacturer, Package, Product, ProductFile, Version};
+use onec_client::{Guid, OnecClient, Order};
 use serde::Serialize;
 use skazka_accounts::SiteSettings;
 use skazka_store::PgPool;
@@ -43,12 +44,26 @@ pub async fn copy(
     let stored_units = versions(&db, "catalogue_units").await?;
     let unit_versions = client.package_versions().await?;
     let (changed_units, removed_units) = diff(&stored_units, &unit_versions);
-    let units = client.packages_by_ids(&changed_units).await?;
+    let units = changed_rows(
+        client,
+        &changed_units,
+        model::packages_query(),
+        |u: &Package| u.id,
+        model::packages_by_ids_query,
+    )
+    .await?;
     let mut stored_products = versions(&db, "catalogue_products").await?;
     stored_products.extend(versions(&db, "catalogue_groups").await?);
     let product_versions = client.product_versions().await?;
     let (changed_products, removed_products) = diff(&stored_products, &product_versions);
-    let products = client.products_by_ids(&changed_products).await?;
+    let products = changed_rows(
+        client,
+        &changed_products,
+        model::products_query().order_by(model::names::REF_KEY, Order::Asc),
+        |p: &Product| p.id,
+        model::products_by_ids_query,
+    )
+    .await?;
     let files = client.product_files().await?;
     report.rows_read = (makers.len()
         + unit_versions.len()
@@ -91,6 +106,34 @@ pub async fn copy_one(
     derive(&tx).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Above this many changed rows, reading the whole set a page at a time costs fewer 1C calls
+/// than asking for the changed ones by id (an id chunk holds a few dozen ids; a page 1000 rows).
+const BY_IDS_AT_MOST: usize = 300;
+const PAGE: u64 = 1_000;
+
+/// The whole rows of `changed`: by id chunks when they are few, else the whole set paged and
+/// filtered (the first copy, or a mass change in 1C).
+async fn changed_rows<T>(
+    client: &OnecClient,
+    changed: &[Guid],
+    whole: onec_client::Query,
+    id: fn(&T) -> Guid,
+    by_ids: fn(&[Guid]) -> onec_client::Query,
+) -> Result<Vec<T>, CatalogueError>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    if changed.len() <= BY_IDS_AT_MOST {
+        return Ok(client.fetch_by_ids(changed, by_ids).await?);
+    }
+    let wanted: HashSet<Guid> = changed.iter().copied().collect();
+    let rows: Vec<T> = client.stream(whole, PAGE).try_collect().await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| wanted.contains(&id(r)))
+        .collect())
 }
 
 async fn versions(

@@ -45,7 +45,8 @@ fn card(c: &Card) -> Markup {
     html! {
         li.card {
             a href=(c.url) {
-                img src=(c.image.as_deref().unwrap_or(PLACEHOLDER)) alt=(c.name)
+                // The name is the link's text below: the picture adds nothing for a screen reader.
+                img src=(c.image.as_deref().unwrap_or(PLACEHOLDER)) alt=""
                     width="160" height="160" loading="lazy" decoding="async";
                 h2 { (c.name) }
             }
@@ -233,8 +234,8 @@ pub fn product(p: &ProductPage, stale: Option<&Stale>, public_url: &str) -> Mark
         html! {
             nav.breadcrumbs aria-label="Группы товаров" {
                 a href="/catalogue" { "Каталог" }
-                @for (id, name) in &p.groups {
-                    " › " a href={ "/catalogue?group=" (id) } { (name) }
+                @for g in &p.groups {
+                    " › " a href={ "/catalogue?group=" (g.id) } { (g.name) }
                 }
             }
             article.product {

@@ -23,7 +23,13 @@ async fn the_listing_shows_every_visible_product_and_nothing_hidden_or_deleted()
     );
 
     let listing = get_json(&app, "/api/v1/catalogue").await;
+    assert_eq!(
+        skazka_catalogue::openapi::check(&listing, "Listing"),
+        Vec::<String>::new()
+    );
     assert_eq!(listing["total"], visible.len() as i64);
+    let doc = get_json(&app, "/api/v1/catalogue/openapi.json").await;
+    assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(listing["items"].as_array().unwrap().len(), 24);
 
     let sitemap = get(&app, "/sitemap.xml").await;

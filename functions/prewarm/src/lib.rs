@@ -33,7 +33,7 @@ pub const USES: Uses = Uses::CACHE_ONLY.onec().postgres();
 /// The advisory lock's key: "SKAZKA" in ASCII, one lock for every run.
 const LOCK_KEY: i64 = 0x534b_415a_4b41;
 
-/// How often the steps that change slowly run when nobody asks.
+/// How often the reports' closed days are refreshed when nobody asks.
 const SLOW_STEP_EVERY: Duration = Duration::hours(1);
 
 #[derive(Debug, thiserror::Error)]
@@ -153,14 +153,13 @@ impl Prewarm {
         Ok(summary)
     }
 
-    /// Stock, prices and the catalogue every run; reports and accounts once an hour.
+    /// The catalogue, stock and prices and the accounts every run (a user given a site role in
+    /// 1C signs in minutes later); the reports' closed days once an hour.
     async fn due(&self) -> Result<Vec<Step>, PrewarmError> {
-        let mut due = vec![Step::Catalogue, Step::StockPrices];
-        for slow in [Step::Reports, Step::Accounts] {
-            let last = self.log.last_ok(slow).await?;
-            if last.is_none_or(|at| Utc::now() - at >= SLOW_STEP_EVERY) {
-                due.push(slow);
-            }
+        let mut due = vec![Step::Catalogue, Step::StockPrices, Step::Accounts];
+        let last = self.log.last_ok(Step::Reports).await?;
+        if last.is_none_or(|at| Utc::now() - at >= SLOW_STEP_EVERY) {
+            due.push(Step::Reports);
         }
         Ok(due)
     }

@@ -213,3 +213,29 @@ async fn the_eventbridge_schedule_event_runs_the_handler_in_process() {
     .unwrap();
     assert_eq!(out["ran"], false, "nothing was asked for");
 }
+
+#[tokio::test]
+async fn a_user_given_a_site_role_in_1c_signs_in_after_the_next_run() {
+    let app = skazka_testkit::app().await;
+    let prewarm = Prewarm::new(&app.state);
+    prewarm.tick(Trigger::Start).await.unwrap();
+    app.sim
+        .sim()
+        .apply(Change::AddUser {
+            name: "Сарсенова Айгерим Нурлановна".into(),
+            phone: "+7 (701) 555-12-34".into(),
+            role: "agent".into(),
+            password: "new-agent-pw".into(),
+        })
+        .unwrap();
+    let sign_in = async || {
+        let mut browser =
+            skazka_testkit::jar::Browser::new(skazka_local::router(app.state.clone()));
+        browser.sign_in("+77015551234", "new-agent-pw").await.status
+    };
+    assert_eq!(sign_in().await, 401, "not before the run");
+    let run = prewarm.tick(Trigger::Schedule).await.unwrap().unwrap();
+    let accounts = run.steps.iter().find(|s| s.step == Step::Accounts).unwrap();
+    assert_eq!(accounts.figures.rows_changed, 1, "one account created");
+    assert_eq!(sign_in().await, 303, "signed in after the run");
+}

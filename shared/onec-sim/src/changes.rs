@@ -50,6 +50,14 @@ pub enum Change {
         sale: Uuid,
         amount: Decimal,
     },
+    /// Adds a 1C user with an individual (name and phone) and the site attributes: role
+    /// (`agent`, `supervisor` or `admin`) and password; returns the user's ref.
+    AddUser {
+        name: String,
+        phone: String,
+        role: String,
+        password: String,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -174,7 +182,66 @@ fn apply(db: &mut Db, change: Change, now: NaiveDateTime) -> Result<Uuid, Change
         } => post_order(db, now, agent, partner, lines, status, shipment_date),
         Change::PostSale { order } => post_sale(db, now, order),
         Change::PostPayment { sale, amount } => post_payment(db, now, sale, amount),
+        Change::AddUser {
+            name,
+            phone,
+            role,
+            password,
+        } => add_user(db, &name, &phone, &role, &password),
     }
+}
+
+fn add_user(
+    db: &mut Db,
+    name: &str,
+    phone: &str,
+    role: &str,
+    password: &str,
+) -> Result<Uuid, ChangeError> {
+    let role = match role {
+        "agent" => demo::ROLE_USER,
+        "supervisor" => demo::ROLE_MANAGER,
+        "admin" => demo::ROLE_ADMIN,
+        other => return Err(ChangeError::Invalid(format!("role {other}"))),
+    };
+    let person = new_ref();
+    let contacts = demo::contact_rows(s::PERSONS, vec![("Телефон", phone.to_owned(), None)]);
+    db.insert(
+        s::PERSONS,
+        RowBuilder::of(s::PERSONS)
+            .set("Ref_Key", Value::Guid(person))
+            .set("Description", Value::str(name))
+            .set("КонтактнаяИнформация", contacts)
+            .build(),
+    );
+    let attrs = demo::attribute_rows(
+        s::USERS,
+        vec![
+            (
+                demo::ATTR_SITE_PASSWORD,
+                CType::String,
+                Value::str(password),
+            ),
+            (demo::ATTR_SHOW_ON_SITE, CType::Boolean, Value::Bool(true)),
+            (
+                demo::ATTR_SITE_ROLE,
+                CType::Entity(s::PROP_VALUES.into()),
+                Value::Guid(role),
+            ),
+        ],
+    );
+    let id = new_ref();
+    db.insert(
+        s::USERS,
+        RowBuilder::of(s::USERS)
+            .set("Ref_Key", Value::Guid(id))
+            .set("Description", Value::str(name))
+            .set("Недействителен", Value::Bool(false))
+            .set("ФизическоеЛицо", Value::Guid(person))
+            .set("ДополнительныеРеквизиты", attrs)
+            .build(),
+    );
+    Ok(id)
 }
 
 fn current_price(db: &Db, product: Uuid) -> Decimal {

@@ -332,34 +332,34 @@ impl Gen {
     fn attributes(
         &self,
         set: &str,
-        owner: Option<Uuid>,
+        _owner: Option<Uuid>,
         attrs: Vec<(Uuid, CType, Value)>,
     ) -> Value {
-        let fields = match &s::Schema::get().set(set).fields[col(set, "ДополнительныеРеквизиты")].ty
-        {
-            s::Ty::Table(f) => f.clone(),
-            _ => unreachable!("schema declares a table"),
-        };
-        let _ = owner;
-        let rows = attrs
-            .into_iter()
-            .enumerate()
-            .map(|(i, (prop, ctype, v))| {
-                RowBuilder::new(&fields)
-                    .set("LineNumber", Value::Int(i as i64 + 1))
-                    .set("Свойство", Value::Guid(prop))
-                    .set("Значение", Value::Composite(Arc::new((ctype, v))))
-                    .build()
-            })
-            .collect();
-        Value::table(rows)
+        attribute_rows(set, attrs)
     }
+}
+
+/// The `ДополнительныеРеквизиты` section of a catalog row: one row per (property, type, value).
+pub(crate) fn attribute_rows(set: &str, attrs: Vec<(Uuid, CType, Value)>) -> Value {
+    let fields = section_fields(set, "ДополнительныеРеквизиты");
+    let rows = attrs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (prop, ctype, v))| {
+            RowBuilder::new(&fields)
+                .set("LineNumber", Value::Int(i as i64 + 1))
+                .set("Свойство", Value::Guid(prop))
+                .set("Значение", Value::Composite(Arc::new((ctype, v))))
+                .build()
+        })
+        .collect();
+    Value::table(rows)
 }
 
 /// A contact-information row: kind, text as typed, optional coordinates.
 type Contact<'a> = (&'a str, String, Option<(f64, f64)>);
 
-fn contact_rows(set: &str, items: Vec<Contact>) -> Value {
+pub(crate) fn contact_rows(set: &str, items: Vec<Contact>) -> Value {
     let fields = match &s::Schema::get().set(set).fields[col(set, "КонтактнаяИнформация")].ty
     {
         s::Ty::Table(f) => f.clone(),

@@ -94,7 +94,7 @@ fn refreshes_section(session: &Session, r: &Refreshes, tz: chrono_tz::Tz) -> Mar
     let label = |name: &str| Step::parse(name).map_or(name.to_owned(), |s| s.label().to_owned());
     html! {
         h2 { "Обновление данных из 1С" }
-        p.muted { "По расписанию: каждые 5 минут в рабочее время, ночью раз в час. Отчёты и пользователи — раз в час." }
+        p.muted { "По расписанию: каждые 5 минут в рабочее время, ночью раз в час. Отчёты о продажах — раз в час." }
         table.list #data-sets {
             thead { tr { th { "Данные" } th { "Обновлены" } th {} } }
             tbody {

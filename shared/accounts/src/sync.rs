@@ -38,6 +38,8 @@ struct Wanted {
     person_name: Option<String>,
     show_on_site: Option<bool>,
     password: Option<String>,
+    /// The 1C user's `DataVersion`: changes with any attribute, the password included.
+    data_version: String,
 }
 
 fn wanted(user: &OneCUser, attrs: &UserAttributes) -> Result<Option<Wanted>, String> {
@@ -68,6 +70,7 @@ fn wanted(user: &OneCUser, attrs: &UserAttributes) -> Result<Option<Wanted>, Str
         person_name,
         show_on_site: flag_of(user.attribute(attrs.show_on_site)),
         password: text_of(user.attribute(attrs.site_password)),
+        data_version: user.data_version.clone(),
     }))
 }
 
@@ -97,7 +100,8 @@ pub async fn sync_users(
     let rows = db
         .query(
             &format!(
-                "SELECT {COLUMNS}, onec_password_hash FROM accounts WHERE onec_ref IS NOT NULL"
+                "SELECT {COLUMNS}, onec_password_hash, onec_data_version FROM accounts \
+                 WHERE onec_ref IS NOT NULL"
             ),
             &[],
         )
@@ -108,6 +112,10 @@ pub async fn sync_users(
             let a = account(r);
             (a.onec_ref.unwrap_or(Guid::EMPTY), (a, r.get(16)))
         })
+        .collect();
+    let versions: HashMap<Guid, Option<String>> = rows
+        .iter()
+        .map(|r| (account(r).onec_ref.unwrap_or(Guid::EMPTY), r.get(17)))
         .collect();
     let phone_owners: HashMap<String, Option<Guid>> = db
         .query("SELECT phone, onec_ref FROM accounts WHERE active", &[])
@@ -121,16 +129,21 @@ pub async fn sync_users(
         })
         .collect();
 
-    // The password work (Argon2id, slow on purpose) for every user at once: whether the 1C
-    // password changed, and its new hash when it did (or the account is new).
+    // The password work (Argon2id, slow on purpose) for every user whose 1C object changed since
+    // the last sync, at once: whether the 1C password changed, and its new hash when it did (or
+    // the account is new). An unchanged `DataVersion` means an unchanged password.
     let work = wanted_users.iter().map(|w| {
         let known = existing.get(&w.onec_ref);
         let exists = known.is_some();
         let stored = known.and_then(|(_, h)| h.clone());
+        let same_version = versions
+            .get(&w.onec_ref)
+            .is_some_and(|v| v.as_deref() == Some(w.data_version.as_str()));
         let plain = w.password.clone();
         async move {
             match plain {
                 None => Ok::<_, AccountError>((false, None)),
+                Some(_) if exists && same_version && stored.is_some() => Ok((false, None)),
                 Some(p) if exists && password::verify(&p, stored.as_deref()).await => {
                     Ok((false, None))
                 }
@@ -161,8 +174,9 @@ pub async fn sync_users(
                 let hash = new_hash;
                 tx.execute(
                     "INSERT INTO accounts (id, role, phone, name, onec_ref, onec_name, person_name, \
-                     show_on_site, password_hash, onec_password_hash, synced_at) \
-                     VALUES ($1, $2, $3, $4, $1, $5, $6, $7, $8, $8, now())",
+                     show_on_site, password_hash, onec_password_hash, onec_data_version, \
+                     synced_at) \
+                     VALUES ($1, $2, $3, $4, $1, $5, $6, $7, $8, $8, $9, now())",
                     &[
                         &w.onec_ref.as_uuid(),
                         &w.role.as_str(),
@@ -172,6 +186,7 @@ pub async fn sync_users(
                         &w.person_name,
                         &w.show_on_site,
                         &hash,
+                        &w.data_version,
                     ],
                 )
                 .await?;
@@ -188,6 +203,14 @@ pub async fn sync_users(
                     || password_changed;
                 if !changed {
                     report.unchanged += 1;
+                    let known = versions.get(&w.onec_ref).and_then(|v| v.as_deref());
+                    if known != Some(w.data_version.as_str()) {
+                        tx.execute(
+                            "UPDATE accounts SET onec_data_version = $2 WHERE id = $1",
+                            &[&account.id, &w.data_version],
+                        )
+                        .await?;
+                    }
                     continue;
                 }
                 tx.execute(
@@ -195,7 +218,7 @@ pub async fn sync_users(
                      person_name = $6, show_on_site = $7, active = true, deactivated_at = NULL, \
                      password_hash = COALESCE($8, password_hash), \
                      onec_password_hash = COALESCE($8, onec_password_hash), \
-                     updated_at = now(), synced_at = now() WHERE id = $1",
+                     onec_data_version = $9, updated_at = now(), synced_at = now() WHERE id = $1",
                     &[
                         &account.id,
                         &w.role.as_str(),
@@ -205,6 +228,7 @@ pub async fn sync_users(
                         &w.person_name,
                         &w.show_on_site,
                         &new_hash,
+                        &w.data_version,
                     ],
                 )
                 .await?;

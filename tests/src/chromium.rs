@@ -154,6 +154,22 @@ pub async fn text(c: &Client, css: &str) -> String {
         .expect("element text")
 }
 
+/// The page never scrolls sideways (a phone's width); when it does, the message names the
+/// elements that stick out.
+pub async fn no_sideways_scroll(c: &Client) {
+    let wide = c
+        .execute(
+            "if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+             return [...document.querySelectorAll('body *')]
+               .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+               .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));",
+            vec![],
+        )
+        .await
+        .expect("the page answers");
+    assert_eq!(wide, serde_json::json!([]), "the page scrolls sideways");
+}
+
 /// Saves a screenshot as `target/browser/<name>`; answers its path.
 pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
     let png = c.screenshot().await.expect("a screenshot");

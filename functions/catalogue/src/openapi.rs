@@ -4,22 +4,11 @@
 
 use axum::Json;
 use serde_json::{Value, json};
+use skazka_web::openapi::schema::{guid, money, nullable};
 
 /// `GET /api/v1/catalogue/openapi.json`.
 pub async fn handler() -> Json<Value> {
     Json(document())
-}
-
-fn money() -> Value {
-    json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "description": "KZT, a decimal as text"})
-}
-
-fn guid() -> Value {
-    json!({"type": "string", "format": "uuid"})
-}
-
-fn nullable(v: Value) -> Value {
-    json!({"oneOf": [{"type": "null"}, v]})
 }
 
 fn query(name: &str, schema: Value, description: &str) -> Value {

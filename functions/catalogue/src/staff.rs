@@ -348,11 +348,33 @@ fn staff_page(title: &str, chrome: &skazka_web::Chrome, content: Markup) -> Mark
     skazka_web::page_full(title, chrome, &head, content)
 }
 
-fn staff_filters(action: &str, here: &Here, extra: Markup) -> Markup {
+/// Search, group, manufacturer, "in stock" (and a page's own `extra` fields).
+async fn staff_filters(svc: &CatalogueService, action: &str, here: &Here, extra: Markup) -> Markup {
+    let groups = svc.store.groups().await.unwrap_or_default();
+    let makers = svc.store.makers(here.group).await.unwrap_or_default();
+    let maker = here.maker_value();
     html! {
         form.filters method="get" action=(action) {
-            @if let Some(g) = here.group { input type="hidden" name="group" value=(g); }
             label.grow { "Поиск" input type="search" name="q" value=(here.q) maxlength="100"; }
+            label { "Группа"
+                select name="group" {
+                    option value="" { "Все" }
+                    @for g in &groups {
+                        option value=(g.id) selected[here.group == Some(g.id)] {
+                            @if g.parent.is_some() { "— " } (g.name)
+                        }
+                    }
+                }
+            }
+            label { "Производитель"
+                select name="maker" {
+                    option value="" { "Все" }
+                    @for m in &makers {
+                        @let value = m.id.map_or("none".to_owned(), |id| id.to_string());
+                        option value=(value) selected[maker == value] { (m.name) }
+                    }
+                }
+            }
             (extra)
             label.check { input type="checkbox" name="in_stock" value="1" checked[here.in_stock]; "Только в наличии" }
             button type="submit" { "Показать" }
@@ -386,7 +408,7 @@ async fn stock_page(
     html! {
         h1 { "Остатки" }
         p.muted { "Свободный остаток на складе «" (warehouse.as_deref().unwrap_or("основной")) "»: в наличии минус резервы." }
-        (staff_filters("/catalogue/stock", here, html! {}))
+        (staff_filters(svc, "/catalogue/stock", here, html! {}).await)
         (skazka_web::stale_banner(stale))
         p { "Товаров: " (lines.len()) " · " a href=(export_link("/catalogue/stock", &query_of(here))) download { "Выгрузить в Excel" }
             " · " a href="/catalogue/prices" { "Цены" } }
@@ -487,13 +509,14 @@ pub async fn prices(
                     }
                 }
             };
+            let filters = staff_filters(&svc, "/catalogue/prices", &here, choose).await;
             let query = match query_of(&here) {
                 q if q.is_empty() => format!("kind={kind}"),
                 q => format!("kind={kind}&{q}"),
             };
             staff_page("Цены", &chrome, html! {
                 h1 { "Цены: " (kind_name) }
-                (staff_filters("/catalogue/prices", &here, choose))
+                (filters)
                 (skazka_web::stale_banner(list.stale.as_ref()))
                 p { "Товаров: " (lines.len()) " · " a href=(export_link("/catalogue/prices", &query)) download { "Выгрузить в Excel" }
                     " · " a href="/catalogue/stock" { "Остатки" } }

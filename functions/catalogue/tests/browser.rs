@@ -5,31 +5,9 @@
 use std::time::Duration;
 
 use skazka_testkit::chromium::fantoccini::{Client, Locator};
-use skazka_testkit::chromium::{Driver, PHONE, fill_sign_in, screenshot, serve};
-
-async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-/// The page never scrolls sideways; when it does, the message names the elements that stick out.
-async fn no_sideways_scroll(c: &Client) {
-    let wide = c
-        .execute(
-            "if (document.documentElement.scrollWidth <= window.innerWidth) return [];
-             return [...document.querySelectorAll('body *')]
-               .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-               .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(wide, serde_json::json!([]), "the page scrolls sideways");
-}
+use skazka_testkit::chromium::{
+    Driver, PHONE, fill_sign_in, no_sideways_scroll, screenshot, serve, text,
+};
 
 async fn picture_loaded(c: &Client, css: &str) -> bool {
     let script = format!(

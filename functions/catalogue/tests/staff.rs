@@ -51,6 +51,23 @@ async fn the_stock_and_price_tables_are_for_employees_only_and_export_to_xlsx() 
     assert_eq!(page.status, 200, "{}", page.body);
     assert_eq!(page.header("cache-control"), "private, no-store");
     assert!(page.body.contains("Сосиски молочные 1 кг"));
+    // By manufacturer: the demo product's, and the products without one.
+    let maker = onec_sim::demo::DEMO_MAKER;
+    let by_maker = get_as(
+        &app,
+        &employee(),
+        &format!("/catalogue/stock?maker={maker}"),
+    )
+    .await;
+    assert!(by_maker.body.contains("Сосиски молочные 1 кг"));
+    assert!(
+        by_maker
+            .body
+            .contains(&format!("<option value=\"{maker}\" selected>"))
+    );
+    let without = get_as(&app, &employee(), "/catalogue/stock?maker=none").await;
+    assert_eq!(without.status, 200);
+    assert!(!without.body.contains("Сосиски молочные 1 кг"));
 
     let token = app.state.sessions().issue(&employee()).unwrap().token;
     for (path, sheet_has) in [

@@ -4,26 +4,11 @@
 
 use axum::Json;
 use serde_json::{Value, json};
+use skazka_web::openapi::schema::{date, guid, money, nullable};
 
 /// `GET /debts/openapi.json`.
 pub async fn handler() -> Json<Value> {
     Json(document())
-}
-
-fn money() -> Value {
-    json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "description": "KZT, a decimal as text"})
-}
-
-fn date() -> Value {
-    json!({"type": "string", "format": "date"})
-}
-
-fn guid() -> Value {
-    json!({"type": "string", "format": "uuid"})
-}
-
-fn nullable(v: Value) -> Value {
-    json!({"oneOf": [{"type": "null"}, v]})
 }
 
 fn errors() -> Value {

@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use skazka_testkit::chromium::fantoccini::{Client, Locator};
-use skazka_testkit::chromium::{Driver, PHONE, fill_sign_in, screenshot, serve};
+use skazka_testkit::chromium::{
+    Driver, PHONE, fill_sign_in, no_sideways_scroll, screenshot, serve,
+};
 
 async fn text(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
@@ -25,21 +27,6 @@ async fn wait_path(c: &Client, path: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("never reached {path}: {}", c.current_url().await.unwrap());
-}
-
-async fn no_sideways_scroll(c: &Client) {
-    let wide = c
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        wide,
-        serde_json::Value::Bool(false),
-        "the page scrolls sideways"
-    );
 }
 
 #[tokio::test]

@@ -3,6 +3,29 @@
 
 use serde_json::{Value, json};
 
+/// The schema pieces every function's description uses.
+pub mod schema {
+    use serde_json::{Value, json};
+
+    /// KZT as a decimal in text (never a float).
+    pub fn money() -> Value {
+        json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "description": "KZT, a decimal as text"})
+    }
+
+    pub fn date() -> Value {
+        json!({"type": "string", "format": "date"})
+    }
+
+    pub fn guid() -> Value {
+        json!({"type": "string", "format": "uuid"})
+    }
+
+    /// `v` or `null`.
+    pub fn nullable(v: Value) -> Value {
+        json!({"oneOf": [{"type": "null"}, v]})
+    }
+}
+
 /// Checks `value` against the schema named `schema` of the OpenAPI document `doc`: every field is described, every required
 /// field is present (recursively through `$ref`s, arrays and `oneOf`). Returns the problems.
 pub fn check(doc: &Value, value: &Value, schema: &str) -> Vec<String> {

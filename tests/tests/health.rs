@@ -93,7 +93,7 @@ async fn postgres_down_is_503_and_names_postgres() {
     assert_eq!(health["status"], "unavailable");
     assert_eq!(health["backends"]["postgres"]["reachable"], false);
     assert!(health["backends"]["postgres"]["error"].is_string());
-    // The home page does not need Postgres and still answers.
+    // The home page still answers (without the catalogue's groups).
     assert_eq!(get(&router, "/", None).await.status, StatusCode::OK);
 }
 
@@ -117,16 +117,16 @@ async fn onec_down_is_degraded_not_unavailable() {
 async fn a_function_that_uses_neither_starts_without_postgres_or_dynamodb() {
     // Nothing configured but the cache: no 1C, no database, no table.
     let config = Config::from_lookup(|_| None).unwrap();
-    let state = AppState::init(config, skazka_catalogue::USES, None, None)
+    let state = AppState::init(config, Uses::CACHE_ONLY, None, None)
         .await
         .expect("a cache-only function starts with nothing else configured");
-    let router = skazka_catalogue::router(state);
+    let router = skazka_app::shell("cache-only", axum::Router::new(), state);
     let reply = get(&router, "/health", None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let health = reply.json();
     let listed: Vec<&String> = health["backends"].as_object().unwrap().keys().collect();
     assert_eq!(listed, ["cache"], "{health}");
-    assert_eq!(get(&router, "/", None).await.status, StatusCode::OK);
+    assert_eq!(get(&router, "/nothing", None).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -23,10 +23,14 @@ fn public_url(svc: &CatalogueService) -> String {
         .to_owned()
 }
 
-/// `GET /`.
-pub async fn home(State(svc): State<CatalogueService>) -> Result<Response, AppError> {
-    let groups = svc.store.groups().await?;
-    Ok(views::home(&groups, &public_url(&svc)).into_response())
+/// `GET /`: what the portal is, and the catalogue's groups when Postgres can say (the page
+/// answers without them rather than fail).
+pub async fn home(State(svc): State<CatalogueService>) -> Response {
+    let groups = svc.store.groups().await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "home page without the catalogue's groups");
+        Vec::new()
+    });
+    views::home(&groups, &public_url(&svc)).into_response()
 }
 
 async fn listing(svc: &CatalogueService, here: &Here) -> Result<Listing, AppError> {

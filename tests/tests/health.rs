@@ -126,7 +126,10 @@ async fn a_function_that_uses_neither_starts_without_postgres_or_dynamodb() {
     let health = reply.json();
     let listed: Vec<&String> = health["backends"].as_object().unwrap().keys().collect();
     assert_eq!(listed, ["cache"], "{health}");
-    assert_eq!(get(&router, "/nothing", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&router, "/nothing", None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]

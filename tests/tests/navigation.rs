@@ -6,7 +6,7 @@ use skazka_web::Role;
 
 /// The `href`s of the page's navigation.
 fn nav_hrefs(html: &str) -> Vec<String> {
-    let start = html.find("<nav class=\"site-nav\">").expect("a navigation");
+    let start = html.find("<nav class=\"site-nav\"").expect("a navigation");
     let end = start + html[start..].find("</nav>").expect("the navigation's end");
     html[start..end]
         .split("href=\"")

@@ -11,9 +11,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let prewarm = skazka_prewarm::Prewarm::new(&state);
     let prewarm = &prewarm;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        skazka_prewarm::handle(prewarm, event)
-            .await
-            .map_err(lambda_runtime::Error::from)
+        let outcome = skazka_prewarm::handle(prewarm, event).await;
+        // A failed step was logged at `error`: send it before Lambda freezes the process.
+        skazka_telemetry::flush_sentry(std::time::Duration::from_secs(2)).await;
+        outcome.map_err(lambda_runtime::Error::from)
     }))
     .await
 }

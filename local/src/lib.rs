@@ -12,7 +12,9 @@ use skazka_config::{Config, Secret};
 use skazka_pings::DynamoPings;
 use tower_http::services::ServeDir;
 
+pub mod openapi;
 pub mod postgres;
+pub mod track;
 
 pub use postgres::TempCluster;
 
@@ -118,6 +120,53 @@ fn report(outcome: Result<Option<skazka_prewarm::RunSummary>, skazka_prewarm::Pr
         }
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "refresh run failed"),
+    }
+}
+
+/// Days of the demo agent's track written at start: the week a supervisor would look back on.
+pub const DEMO_TRACK_DAYS: u64 = 7;
+
+/// Writes the demo agent's track for `date` from that day's orders ([`track`]) into the ping
+/// store; the pings stored now (a day written again stores nothing twice).
+pub async fn demo_track(state: &AppState, date: chrono::NaiveDate) -> usize {
+    let agent = onec_client::Guid::from_uuid(onec_sim::demo::DEMO_AGENT);
+    let days = skazka_tracking::service::DayService::new(
+        state.onec_client().clone(),
+        state.reader().clone(),
+    );
+    let visits = match days.visits(agent, date).await {
+        Ok(served) => served.value,
+        Err(e) => {
+            tracing::warn!(error = %e, %date, "demo track: the day's orders unreadable");
+            return 0;
+        }
+    };
+    let pings = track::plausible_track(agent, date, &track::stops(&visits));
+    match state.pings().record(&pings).await {
+        Ok(recorded) => recorded.stored,
+        Err(e) => {
+            tracing::warn!(error = %e, %date, "demo track not stored");
+            0
+        }
+    }
+}
+
+/// The demo agent's phone: the last [`DEMO_TRACK_DAYS`] days at once, then today's track again on
+/// the refresh timer (`PREWARM_INTERVAL_S`), as the live demo day posts new orders.
+pub async fn demo_phone(state: AppState) {
+    let today = state.reader().tz().today();
+    let mut stored = 0;
+    for back in (0..DEMO_TRACK_DAYS).rev() {
+        stored += demo_track(&state, today - chrono::Days::new(back)).await;
+    }
+    tracing::info!(stored, "demo agent's track written");
+    let every = state.config().prewarm_interval_s;
+    if every == 0 {
+        return;
+    }
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(every)).await;
+        demo_track(&state, state.reader().tz().today()).await;
     }
 }
 

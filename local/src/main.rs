@@ -87,6 +87,10 @@ async fn main() -> ExitCode {
     // After the demo accounts (both write accounts): the scheduled refresh (catalogue, stock and
     // prices, reports, accounts) at once, then on a timer and on request, in the background.
     tokio::spawn(skazka_local::prewarm(runner.state.clone()));
+    if runner.simulator.is_some() {
+        // The demo agent's phone, so the supervisor's map of the demo days has a track.
+        tokio::spawn(skazka_local::demo_phone(runner.state.clone()));
+    }
     let served = match server.await {
         Ok(result) => result,
         Err(e) => Err(std::io::Error::other(e)),

@@ -4,10 +4,11 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use axum::body::Body;
-use skazka_config::Config;
-use skazka_local::Runner;
-use skazka_testkit::{TestDb, send};
+use common::runner_signed_in;
+use skazka_testkit::send;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_order_appears_in_the_demo_agents_list_while_the_runner_runs() {
@@ -16,29 +17,7 @@ async fn a_new_order_appears_in_the_demo_agents_list_while_the_runner_runs() {
         std::env::set_var("ONEC_SIM_CLOCK_SPEED", "600");
         std::env::set_var("ONEC_SIM_CLOCK_START", "10:00");
     }
-    let db = TestDb::create().await;
-    let url = db.url();
-    let config = Config::from_lookup(|k| (k == "DATABASE_URL").then(|| url.clone())).unwrap();
-    let runner = Runner::start(config).await.expect("the runner starts");
-    skazka_local::demo_accounts(&runner.state)
-        .await
-        .expect("demo accounts");
-    let (_, phone) = skazka_local::DEMO_LOGINS[0];
-    let sign_in = axum::http::Request::post("/api/v1/auth/token")
-        .header("content-type", "application/json")
-        .body(Body::from(
-            serde_json::json!({
-                "phone": phone,
-                "password": skazka_local::DEMO_PASSWORD,
-                "device_id": "live-demo-test",
-            })
-            .to_string(),
-        ))
-        .unwrap();
-    let token = send(&runner.router, sign_in).await.json()["access_token"]
-        .as_str()
-        .expect("an access token")
-        .to_owned();
+    let (runner, _db, token) = runner_signed_in(0).await;
     let count = || async {
         let request = axum::http::Request::get("/orders")
             .header("accept", "application/json")

@@ -1,65 +1,18 @@
 //! The runner as a user starts it: the real binary, its printed URL, the home page and `/health`,
 //! and the start-up time.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-use skazka_testkit::TestDb;
+use std::process::Command;
+use std::time::Duration;
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Portal;
 
 #[tokio::test]
 async fn the_binary_serves_home_and_health_quickly() {
-    let db = TestDb::create().await;
-    let url = {
-        let host = match db.config.get_hosts().first() {
-            Some(skazka_store::tokio_postgres::config::Host::Tcp(h)) => h.clone(),
-            other => panic!("test database on {other:?}"),
-        };
-        let port = db.config.get_ports().first().copied().unwrap_or(5432);
-        let user = db.config.get_user().unwrap_or("postgres");
-        format!("postgres://{user}@{host}:{port}/{}", db.name)
-    };
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_skazka-local"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PORT", "0")
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("skazka-local starts");
-    let stdout = child.stdout.take().unwrap();
-    let running = Running(child);
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).map(|_| line)
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    let ready = started.elapsed();
-    assert!(
-        line.starts_with("Skazka portal: http://127.0.0.1:"),
-        "{line}"
-    );
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
-    eprintln!("ready in {ready:?}: {line}");
+    let portal = Portal::start(&[]).await;
+    let (base, ready, db) = (&portal.base, portal.ready_in, &portal.db);
+    eprintln!("ready in {ready:?}: {base}");
     assert!(ready < Duration::from_secs(2), "start-up took {ready:?}");
 
     let client = reqwest::Client::new();
@@ -75,7 +28,6 @@ async fn the_binary_serves_home_and_health_quickly() {
     assert_eq!(health["backends"]["onec"]["kind"], "simulator");
     let location = health["backends"]["postgres"]["location"].as_str().unwrap();
     assert!(location.contains(&db.name), "{location}");
-    drop(running);
 }
 
 #[test]

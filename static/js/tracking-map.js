@@ -1,6 +1,7 @@
-// The tracking map: reads the page's JSON data island (#tracking-data, the same value the page's
-// JSON answer carries) and draws the track, the numbered order markers and the clients'
-// locations with the vendored Leaflet. No inline script: the CSP forbids it.
+// The tracking maps: read the page's JSON data island (#tracking-data, the same value the page's
+// JSON answer carries) and draw, with the vendored Leaflet, an agent's day (the track, the
+// numbered order markers, the clients' locations) or the team's day (each agent where their last
+// ping was). No inline script: the CSP forbids it.
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -14,6 +15,19 @@
     attribution: "&copy; участники OpenStreetMap"
   }).addTo(map);
   var bounds = [];
+  if (day.agents) {
+    day.agents.forEach(function (a) {
+      if (!a.last_at) return;
+      var icon = L.divIcon({ className: "agent-marker", html: a.name.replace(/[&<>"]/g, ""), iconSize: null });
+      L.marker([a.last_at.lat, a.last_at.lon], { icon: icon })
+        .bindPopup(a.name.replace(/[&<>"]/g, ""))
+        .on("click", function () { window.location.href = "/tracking?agent=" + a.agent + "&date=" + day.date; })
+        .addTo(map);
+      bounds.push([a.last_at.lat, a.last_at.lon]);
+    });
+    if (bounds.length) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
+    return;
+  }
   var line = day.track.map(function (p) { return [p.lat, p.lon]; });
   if (line.length > 1) L.polyline(line, { color: "#c0392b", weight: 3 }).addTo(map);
   bounds = bounds.concat(line);
@@ -31,11 +45,16 @@
     bounds.push([o.taken_at.lat, o.taken_at.lon]);
   });
   if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
-  // A row of the side list focuses its marker.
+  // A row of the side list focuses its marker (a click on the row's link opens the order).
   document.querySelectorAll("tr[data-n]").forEach(function (row) {
-    row.addEventListener("click", function () {
+    function focus(event) {
+      if (event.target.closest("a")) return;
       var m = markers[row.dataset.n];
+      document.querySelectorAll("tr.focused").forEach(function (r) { r.classList.remove("focused"); });
+      row.classList.add("focused");
       if (m) { map.setView(m.getLatLng(), 16); m.openPopup(); }
-    });
+    }
+    row.addEventListener("click", focus);
+    row.addEventListener("keydown", function (event) { if (event.key === "Enter") focus(event); });
   });
 })();

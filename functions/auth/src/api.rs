@@ -8,24 +8,32 @@ use serde::{Deserialize, Serialize};
 use skazka_accounts::sessions::{self, Kind};
 use skazka_app::AppState;
 use skazka_session::Session;
+use skazka_web::openapi::Problems;
 use skazka_web::{AppError, Problem};
 
 use crate::signin::{self, ClientAddress, RefreshRefusal, Refusal, Started};
 
-#[derive(Deserialize)]
+/// Signing in with a phone and the site password.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct TokenRequest {
+    /// Any common form: `+7 701 000 0001`, `87010000001`…
     phone: String,
     password: String,
+    /// The phone app's id for itself (shown in the admin's list of sessions).
     #[serde(default)]
     device_id: Option<String>,
 }
 
 /// The answer of `token` and `refresh`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TokenResponse {
+    /// Sent as `Authorization: Bearer <access_token>`.
     pub access_token: String,
+    /// Spent by `POST /api/v1/auth/refresh` for a new pair (each is good once).
     pub refresh_token: String,
+    /// `Bearer`.
     pub token_type: &'static str,
+    /// Seconds the access token lives.
     pub expires_in: u64,
 }
 
@@ -52,6 +60,19 @@ fn problem(status: StatusCode, detail: String) -> Response {
     response
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/token",
+    tag = "auth",
+    summary = "Sign in (the phone app): an access and a refresh token",
+    description = "Attempts are throttled per phone and address (429 with `Retry-After`). A request carrying a valid session of the same account is never throttled by what others did to the phone.",
+    request_body(content = TokenRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 422, description = "Not a phone number", body = Problem, content_type = "application/problem+json"),
+        Problems,
+    )
+)]
 pub async fn token(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -91,11 +112,20 @@ pub async fn token(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RefreshRequest {
     refresh_token: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    tag = "auth",
+    summary = "A new pair of tokens for a refresh token (which is spent)",
+    description = "A spent refresh token presented again ends the whole session (except within a few seconds, when it yields the same successor: two tabs).",
+    request_body(content = RefreshRequest, content_type = "application/json"),
+    responses((status = 200, description = "Refreshed", body = TokenResponse), Problems)
+)]
 pub async fn refresh(
     State(state): State<AppState>,
     Json(request): Json<RefreshRequest>,
@@ -117,7 +147,7 @@ pub async fn refresh(
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct RevokeRequest {
     #[serde(default)]
     refresh_token: Option<String>,
@@ -125,6 +155,15 @@ pub struct RevokeRequest {
 
 /// Revokes the session of the given refresh token, or of the bearer token. Answers 200 even for
 /// an unknown token (RFC 7009), so it tells nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/revoke",
+    tag = "auth",
+    summary = "Sign out: ends the session of the refresh token given, or of the bearer token",
+    request_body(content = Option<RevokeRequest>, content_type = "application/json"),
+    responses((status = 200, description = "Revoked (also for an unknown token)", body = Revoked), Problems),
+    security((), ("bearer" = []))
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     session: Option<Session>,
@@ -144,5 +183,17 @@ pub async fn revoke(
     if let Some(target) = target {
         signin::sign_out(&state, target).await?;
     }
-    Ok(Json(serde_json::json!({ "revoked": true })).into_response())
+    Ok(Json(Revoked { revoked: true }).into_response())
 }
+
+/// The answer of `revoke`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Revoked {
+    /// Always `true`: it tells nothing about the token.
+    pub revoked: bool,
+}
+
+/// The sign-in API's part of the portal's OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(token, refresh, revoke))]
+pub struct ApiDoc;

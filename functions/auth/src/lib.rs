@@ -60,7 +60,23 @@ pub fn routes(_app: &AppState) -> Router<AppState> {
             get(pages::browser_refresh).post(api::refresh),
         )
         .route("/api/v1/auth/revoke", post(api::revoke))
+        .route("/api/v1/openapi.json", get(openapi))
         .route(skazka_web::LOGOUT_ACTION, post(pages::logout))
+}
+
+/// The portal's OpenAPI description, as committed (`skazka_local::openapi` generates it from every
+/// function's types; served here so that no function links every other).
+const OPENAPI: &str = include_str!("../../../static/openapi.json");
+
+/// `GET /api/v1/openapi.json`.
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        OPENAPI,
+    )
 }
 
 /// The function's whole router: its routes in the shared shell.

@@ -3,13 +3,12 @@
 
 use std::time::Duration;
 
-use axum::http::request::Parts;
 use skazka_accounts::sessions::{self, Kind, Refresh};
 use skazka_accounts::throttle::{self, Bound};
 use skazka_accounts::{Account, password, phone, store};
 use skazka_app::AppState;
-use skazka_config::{ORIGIN_SECRET_HEADER, Secret};
-use skazka_session::{Impersonator, Issued, Role, constant_time_eq};
+pub use skazka_app::ClientAddress;
+use skazka_session::{Impersonator, Issued, Role};
 use skazka_web::AppError;
 use uuid::Uuid;
 
@@ -78,62 +77,6 @@ impl Refusal {
             Refusal::Failed(_) => "Не удалось войти. Попробуйте позже.".to_owned(),
         }
     }
-}
-
-/// The caller's address (an extractor): the viewer CloudFront names, on a request that proves it
-/// came through CloudFront; else API Gateway's source IP in Lambda, the socket's peer locally,
-/// `unknown` otherwise.
-pub struct ClientAddress(pub String);
-
-impl axum::extract::FromRequestParts<AppState> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(client_address(
-            parts,
-            state.config().origin_secret.as_ref(),
-        )))
-    }
-}
-
-/// Whether the request carries CloudFront's origin header with the configured secret.
-fn from_cloudfront(parts: &Parts, secret: Option<&Secret>) -> bool {
-    let (Some(secret), Some(sent)) = (secret, parts.headers.get(ORIGIN_SECRET_HEADER)) else {
-        return false;
-    };
-    constant_time_eq(sent.as_bytes(), secret.expose().as_bytes())
-}
-
-fn client_address(parts: &Parts, origin_secret: Option<&Secret>) -> String {
-    use skazka_lambda::lambda_http::request::RequestContext;
-    // Behind CloudFront, API Gateway's source IP is an edge's: CloudFront names the viewer in
-    // `CloudFront-Viewer-Address` (ip:port). Anyone can send that header, so it counts only
-    // beside the origin secret that CloudFront adds and a caller going round it does not know.
-    if from_cloudfront(parts, origin_secret)
-        && let Some(viewer) = parts
-            .headers
-            .get("cloudfront-viewer-address")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit_once(':').map(|(ip, _)| ip.trim().to_owned()))
-            .filter(|ip| !ip.is_empty())
-    {
-        return viewer;
-    }
-    if let Some(RequestContext::ApiGatewayV2(ctx)) = parts.extensions.get::<RequestContext>()
-        && let Some(ip) = &ctx.http.source_ip
-    {
-        return ip.clone();
-    }
-    if let Some(axum::extract::ConnectInfo(addr)) = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-    {
-        return addr.ip().to_string();
-    }
-    "unknown".to_owned()
 }
 
 /// The throttle's counters for a phone typed from an address, in the one order every

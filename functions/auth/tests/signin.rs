@@ -304,6 +304,12 @@ async fn tokens_expire_refresh_rotates_and_reuse_revokes_the_family() {
     .await;
     assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
     let tokens = issued.json();
+    {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(skazka_auth::api::ApiDoc::openapi()).unwrap();
+        let problems = skazka_testkit::openapi::check(&doc, "TokenResponse", &tokens);
+        assert_eq!(problems, Vec::<String>::new(), "described");
+    }
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], 1);
     assert_eq!(issued.header("cache-control"), "no-store");

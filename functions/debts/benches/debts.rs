@@ -11,12 +11,9 @@
 //! 40 clients owing) cold 5.0 s in 6 calls, warm 20 ms; the admin's everyone exceeded the 10 s
 //! read budget (503).
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use onec_client::Guid;
-use onec_sim::db::col;
-use onec_sim::schema as s;
 use onec_sim::{Scale, SimConfig, demo};
 use skazka_session::{Identity, Role};
 use skazka_testkit::{TestApp, send};
@@ -85,18 +82,12 @@ async fn main() {
     let started = Instant::now();
     let app = skazka_testkit::app_with_sim(&[], sim).await;
     println!("{scale:?} base ready in {:?}", started.elapsed());
-    let busiest = app.sim.sim().read(|db| {
-        let (agent, posted) = (col(s::SALES, "Менеджер"), col(s::SALES, "Posted"));
-        let mut by_agent: HashMap<Uuid, usize> = HashMap::new();
-        for r in &db.table(s::SALES).rows {
-            if let (Some(a), true) = (r[agent].as_guid(), r[posted].as_bool()) {
-                *by_agent.entry(a).or_default() += 1;
-            }
-        }
-        let (agent, n) = by_agent.into_iter().max_by_key(|(_, n)| *n).unwrap();
-        println!("busiest agent {agent}: {n} posted sales");
-        agent
-    });
+    let (busiest, sales) = app
+        .sim
+        .sim()
+        .read(onec_sim::inspect::busiest_agent)
+        .expect("agents with sales");
+    println!("busiest agent {busiest}: {sales} posted sales");
     page(&app, &person(Role::Agent, busiest), "busiest agent").await;
     page(
         &app,

@@ -6,7 +6,19 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// How overdue a debt is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Bucket {
     /// Due today or later, or without a due date (it cannot be known to be overdue).
@@ -63,7 +75,7 @@ pub fn days_overdue(due: Option<NaiveDate>, today: NaiveDate) -> Option<i64> {
 }
 
 /// The debt in each bucket.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Buckets {
     pub not_due: Decimal,
     pub days_1_7: Decimal,

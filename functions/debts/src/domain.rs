@@ -14,8 +14,9 @@ use crate::ageing::{Bucket, Buckets, days_overdue};
 use crate::service::{OpenDoc, Party, PaymentRow};
 
 /// How the clients are ordered (`?sort=`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = DebtsSort)]
 pub enum Sort {
     /// The largest debt first.
     #[default]
@@ -54,7 +55,8 @@ pub struct Params {
 }
 
 /// The list's parsed query: a search by client name and an order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = DebtsQuery)]
 pub struct Query {
     pub q: String,
     pub sort: Sort,
@@ -89,7 +91,7 @@ impl Query {
 }
 
 /// One open document as a page shows it on a given day.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Document {
     pub id: Guid,
     pub number: String,
@@ -130,7 +132,7 @@ impl Document {
 }
 
 /// One client (partner) with its counterparties and open documents.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ClientDebts {
     pub partner: Party,
     /// The legal entities its documents were issued to.
@@ -173,7 +175,7 @@ impl ClientDebts {
 }
 
 /// An agent's share of a team's debts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AgentSubtotal {
     pub agent: Guid,
     pub name: String,
@@ -183,7 +185,7 @@ pub struct AgentSubtotal {
 }
 
 /// `/debts`, `/my/debts`: what the viewer's clients owe.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DebtsReport {
     /// The remaining debt of everything listed (a decimal string in JSON).
     pub total: Decimal,
@@ -301,7 +303,7 @@ impl DebtsReport {
 }
 
 /// `/debts/clients/{partner}`: one client's open documents and recent payments.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ClientPage {
     /// The client's remaining debt (a decimal string in JSON).
     pub total: Decimal,

@@ -9,7 +9,7 @@
 //!   goes into the 1C query ([`service`]);
 //! - [`ageing`]: days overdue and the ageing buckets;
 //! - [`domain`]: the pages' values; [`views`]: the phone-first Russian pages.
-//! - [`openapi`]: the JSON answers' description, served at `/debts/openapi.json`.
+//! - [`openapi`]: this function's part of the portal's OpenAPI description.
 
 use axum::Router;
 use axum::extract::FromRef;
@@ -66,7 +66,6 @@ impl FromRef<DebtsState> for Verifier {
 pub fn routes(app: &AppState) -> Router<AppState> {
     Router::new()
         .route("/debts", get(handlers::list))
-        .route("/debts/openapi.json", get(openapi::handler))
         .route("/my/debts", get(handlers::list))
         .route("/debts/clients/{id}", get(handlers::client))
         .route("/my/debts/clients/{id}", get(handlers::client))

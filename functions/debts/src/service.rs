@@ -7,6 +7,8 @@
 //! ids. Two rounds per page whatever the number of documents (each round chunked and concurrent).
 //! The company's register is never read whole.
 
+use std::collections::HashMap;
+
 use chrono::{Days, NaiveDate};
 use onec_client::model::{BaseTz, DebtSale, Payment, PaymentKind, short_number};
 use onec_client::{Guid, OnecClient};
@@ -26,7 +28,7 @@ pub const FRESHNESS: Policy = LIVE;
 pub const PAYMENT_DAYS: u64 = 90;
 
 /// A partner or a counterparty: its ref and name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Party {
     pub id: Guid,
     pub name: String,
@@ -92,6 +94,11 @@ impl DebtsService {
             .read(&open_key(viewer), FRESHNESS, || async {
                 let sales = match (viewer.owner(), viewer) {
                     (Some(owner), _) => self.onec.owned_debt_sales(&owner).await?,
+                    // Everyone (an admin): from the company's balances, only what is owed.
+                    (None, Viewer::Team { team }) if team.agents().is_none() => {
+                        let (sales, balances) = self.onec.company_debt_sales().await?;
+                        return Ok(assemble(&sales, &balances));
+                    }
                     (None, Viewer::Team { team }) => {
                         self.onec.team_debt_sales(team.agents()).await?
                     }
@@ -108,18 +115,7 @@ impl DebtsService {
         } else {
             self.onec.debts_of_sales(&sales).await?
         };
-        let mut partners: Vec<Party> = sales.iter().filter_map(partner).collect();
-        partners.sort_by_key(|p| p.id);
-        partners.dedup_by_key(|p| p.id);
-        let docs = sales
-            .iter()
-            .filter_map(|s| {
-                let debt = balances.get(&s.id).copied().unwrap_or_default();
-                // A negative balance is an overpayment, not a debt (§6.2).
-                (debt > Decimal::ZERO).then(|| open_doc(s, debt))?
-            })
-            .collect();
-        Ok(OpenDebts { docs, partners })
+        Ok(assemble(&sales, &balances))
     }
 
     /// A partner's payments of the last [`PAYMENT_DAYS`] days. The caller proves the partner is
@@ -138,6 +134,22 @@ impl DebtsService {
             })
             .await
     }
+}
+
+/// The open documents among `sales` (a positive balance) and the partners of all of them.
+fn assemble(sales: &[DebtSale], balances: &HashMap<Guid, Decimal>) -> OpenDebts {
+    let mut partners: Vec<Party> = sales.iter().filter_map(partner).collect();
+    partners.sort_by_key(|p| p.id);
+    partners.dedup_by_key(|p| p.id);
+    let docs = sales
+        .iter()
+        .filter_map(|s| {
+            let debt = balances.get(&s.id).copied().unwrap_or_default();
+            // A negative balance is an overpayment, not a debt (§6.2).
+            (debt > Decimal::ZERO).then(|| open_doc(s, debt))?
+        })
+        .collect();
+    OpenDebts { docs, partners }
 }
 
 fn partner(s: &DebtSale) -> Option<Party> {
@@ -178,7 +190,7 @@ fn open_doc(s: &DebtSale, debt: Decimal) -> Option<OpenDoc> {
 }
 
 /// A payment as the client page lists it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PaymentRow {
     pub id: Guid,
     pub number: String,

@@ -6,10 +6,9 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{Days, NaiveDate, NaiveDateTime};
+use chrono::{Days, NaiveDate};
 use onec_sim::db::{Db, col, tcol};
 use onec_sim::schema as s;
-use onec_sim::value::Value as SimValue;
 use onec_sim::{Change, NewLine, demo};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -146,6 +145,18 @@ async fn search_and_sort_within_the_range() {
     assert!(ids(&by_number).contains(first["id"].as_str().unwrap()));
     let bad = get_as(&app, &agent(), "/orders?from=07.05.2024", Some(JSON)).await;
     assert_eq!(bad.status, 400, "{}", bad.body);
+    // A query string axum's extractor refuses (a repeated parameter) is a problem body too.
+    for accept in [Some(JSON), None] {
+        let twice = get_as(&app, &agent(), "/orders?to=x&to=y", accept).await;
+        assert_eq!(twice.status, 400, "{}", twice.body);
+        let kind = twice.header("content-type");
+        match accept {
+            Some(_) => assert_eq!(kind, "application/problem+json"),
+            None => {
+                assert!(kind.starts_with("text/html") && twice.body.contains("Неверный запрос"))
+            }
+        }
+    }
 }
 
 fn enc(s: &str) -> String {
@@ -301,42 +312,8 @@ fn sim_sales_of(db: &Db, order: Uuid) -> Vec<SimSale> {
         .collect()
 }
 
-/// Where and when Агент Плюс says an order was taken, as the simulator stores it.
-#[derive(Debug)]
-struct SimTaken {
-    /// Degrees, from 1C's `ddmm.mmmm`.
-    latitude: f64,
-    longitude: f64,
-    started: NaiveDateTime,
-    stopped: NaiveDateTime,
-}
-
-fn sim_agent_plus(db: &Db, order: Uuid) -> Option<SimTaken> {
-    let c = |f| col(s::EXTRA_INFO, f);
-    let value = |prop: Uuid| {
-        db.table(s::EXTRA_INFO)
-            .rows
-            .iter()
-            .find(|r| {
-                r[c("Объект")].as_guid() == Some(order) && r[c("Свойство")].as_guid() == Some(prop)
-            })
-            .map(|r| match &r[c("Значение")] {
-                SimValue::Composite(v) => v.1.clone(),
-                v => v.clone(),
-            })
-    };
-    // `5317.4000` is 53° 17.4′.
-    let degrees = |v: SimValue| {
-        let ddmm: f64 = v.as_str()?.parse().ok()?;
-        let whole = (ddmm / 100.0).trunc();
-        Some(whole + (ddmm - whole * 100.0) / 60.0)
-    };
-    Some(SimTaken {
-        latitude: degrees(value(demo::ATTR_LATITUDE)?)?,
-        longitude: degrees(value(demo::ATTR_LONGITUDE)?)?,
-        started: value(demo::ATTR_STARTED)?.as_date()?,
-        stopped: value(demo::ATTR_STOPPED)?.as_date()?,
-    })
+fn sim_agent_plus(db: &Db, order: Uuid) -> Option<onec_sim::inspect::Taken> {
+    onec_sim::inspect::agent_plus(db, order)
 }
 
 #[tokio::test]

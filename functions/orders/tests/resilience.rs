@@ -239,3 +239,55 @@ async fn once_the_breaker_opens_pages_answer_at_once_and_fresh_again_when_1c_is_
     let other = json_as(&app, &agent(), &new_range(0)).await;
     assert!(other["stale"].is_null());
 }
+
+/// Review item 12: each new range or made-up GUID misses the cache and costs 1C a read, so a
+/// person's reads of 1C are bounded per minute; past the bound a friendly 429, while cached pages
+/// and other people are unaffected.
+#[tokio::test]
+async fn item_12_uncached_1c_reads_are_bounded_per_person() {
+    let app = skazka_testkit::app_with(&[("ONEC_READS_PER_MINUTE", "4")]).await;
+    let flooder = agent();
+    let day = app.sim.sim().as_of();
+    let first = format!("/orders?from={day}&to={day}");
+    assert_eq!(get_as(&app, &flooder, &first, None).await.status, 200);
+
+    // New ranges and made-up GUIDs, one after another: within a minute's bound, then 429. (A run
+    // that crosses a minute boundary gets a fresh minute once, hence more tries than the bound.)
+    let mut refused = None;
+    for back in 1..=12u64 {
+        let path = if back % 2 == 0 {
+            let d = day - Days::new(back);
+            format!("/orders?from={d}&to={d}")
+        } else {
+            format!("/orders/{}", uuid::Uuid::new_v4())
+        };
+        let reply = get_as(&app, &flooder, &path, None).await;
+        if reply.status == 429 {
+            refused = Some((path, reply));
+            break;
+        }
+        assert!(
+            [200, 404].contains(&reply.status.as_u16()),
+            "{path}: {}",
+            reply.status
+        );
+    }
+    let (path, page) = refused.expect("a 429 within 12 new pages at 4 reads a minute");
+    assert!(
+        page.body.contains("Слишком много запросов"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Повторите через"), "{}", page.body);
+    let wait: u64 = page.header("retry-after").parse().unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    assert_eq!(onec_calls(&page), 0, "refused before asking 1C");
+    let problem = get_as(&app, &flooder, &path, Some(JSON)).await;
+    assert_eq!(problem.status, 429);
+    assert_eq!(problem.header("content-type"), "application/problem+json");
+    assert_eq!(problem.json()["status"], 429);
+
+    // What is cached still answers; another person has a minute of their own.
+    assert_eq!(get_as(&app, &flooder, &first, None).await.status, 200);
+    assert_ne!(get_as(&app, &agent(), &path, None).await.status, 429);
+}

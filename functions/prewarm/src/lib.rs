@@ -250,10 +250,11 @@ impl Prewarm {
     }
 }
 
-/// The first run pre-computes the sales of the last three whole months and this one: the closed
-/// months the report presets show.
+/// The first run pre-computes the sales of the last six whole months and this one: every preset
+/// up to "this quarter" and the previous period it is compared with (up to 92 days before the
+/// quarter's first day), so no preset reads closed days live.
 fn report_history_from(today: NaiveDate) -> NaiveDate {
-    let months = today.year() * 12 + today.month0() as i32 - 3;
+    let months = today.year() * 12 + today.month0() as i32 - 6;
     NaiveDate::from_ymd_opt(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1)
         .unwrap_or(today)
 }
@@ -278,9 +279,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reports_are_precomputed_from_three_months_back() {
+    fn reports_are_precomputed_from_six_months_back() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(report_history_from(d(2026, 12, 3)), d(2026, 9, 1));
-        assert_eq!(report_history_from(d(2026, 2, 28)), d(2025, 11, 1));
+        assert_eq!(report_history_from(d(2026, 12, 3)), d(2026, 6, 1));
+        assert_eq!(report_history_from(d(2026, 2, 28)), d(2025, 8, 1));
+        // The longest preset, this quarter, and its previous period are covered.
+        let today = d(2026, 12, 31);
+        let quarter = d(2026, 10, 1);
+        let previous_start = quarter - chrono::Days::new((today - quarter).num_days() as u64 + 1);
+        assert!(report_history_from(today) <= previous_start);
     }
 }

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Quantity, revenue and discounts of some sales.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Figures {
     /// Base units.
     pub quantity: Decimal,
@@ -41,7 +41,7 @@ impl Figures {
 }
 
 /// A catalog object a row is about: the partner, the product or the manufacturer.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Named {
     pub id: Option<Guid>,
     pub name: String,
@@ -64,7 +64,7 @@ impl Named {
 }
 
 /// One turnovers row as the service keeps it in the cache.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Turnover {
     pub agent: Option<Guid>,
     pub partner: Option<Named>,
@@ -91,7 +91,8 @@ impl Turnover {
 }
 
 /// One report row: whom or what it is about, its sums and its share of the report's revenue.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportRow)]
 pub struct Row {
     pub id: Option<Guid>,
     pub name: String,

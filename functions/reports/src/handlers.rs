@@ -20,16 +20,23 @@ use crate::service::{ReportsService, Whose};
 use crate::views::{self, Here, Kind, Top};
 
 /// A report's query parameters as they come (strings: a bad one is a 400 page).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportParams {
+    /// `today`, `week`, `month`, `last_month` or `quarter` (default `month`).
     pub preset: Option<String>,
+    /// A custom period's first day (`YYYY-MM-DD`), with `to`.
     pub from: Option<String>,
+    /// A custom period's last day (`YYYY-MM-DD`).
     pub to: Option<String>,
+    /// The column to sort by: `name`, `quantity`, `revenue`, `discount` (the team's report also
+    /// `clients`, `orders`); revenue by default.
     pub sort: Option<String>,
+    /// `asc` or `desc` (names ascend and numbers descend by default).
     pub dir: Option<String>,
     /// The goods report's manufacturer: its ref, or `none`.
     pub maker: Option<String>,
-    /// `xlsx` or `csv` for an export.
+    /// `xlsx` or `csv` for an export of what the page shows, `json` for this body.
     pub format: Option<String>,
 }
 
@@ -178,6 +185,18 @@ fn with_export(mut params: ReportParams, ext: Option<&str>) -> Result<ReportPara
 }
 
 /// `GET /reports/sales/clients[/export.xlsx|csv]`.
+#[utoipa::path(
+    get,
+    path = "/reports/sales/clients",
+    tag = "reports",
+    summary = "Sales by client (one row per partner): quantity, revenue, discounts, share",
+    description = "The same value as the page; `total` is the period's revenue. Send `Accept: application/json`.",
+    params(ReportParams, skazka_viewer::AgentParam),
+    responses(
+        (status = 200, description = "The report", body = ClientsReport),
+        skazka_web::openapi::Problems,
+    ),
+)]
 pub async fn clients(
     State(svc): State<ReportsService>,
     ext: Option<Path<String>>,
@@ -205,6 +224,18 @@ pub async fn clients(
 }
 
 /// `GET /reports/sales/goods[/export.xlsx|csv][?maker=<guid>|none]`.
+#[utoipa::path(
+    get,
+    path = "/reports/sales/goods",
+    tag = "reports",
+    summary = "Sales by product, grouped by manufacturer (`maker` filters)",
+    description = "The same value as the page; `total` is the period's revenue. Send `Accept: application/json`.",
+    params(ReportParams, skazka_viewer::AgentParam),
+    responses(
+        (status = 200, description = "The report", body = GoodsReport),
+        skazka_web::openapi::Problems,
+    ),
+)]
 pub async fn goods(
     State(svc): State<ReportsService>,
     ext: Option<Path<String>>,
@@ -246,6 +277,18 @@ pub async fn goods(
 }
 
 /// `GET /reports/sales/clients-goods[/export.xlsx|csv]`.
+#[utoipa::path(
+    get,
+    path = "/reports/sales/clients-goods",
+    tag = "reports",
+    summary = "Sales by client, then the products each bought",
+    description = "The same value as the page; `total` is the period's revenue. Send `Accept: application/json`.",
+    params(ReportParams, skazka_viewer::AgentParam),
+    responses(
+        (status = 200, description = "The report", body = ClientsGoodsReport),
+        skazka_web::openapi::Problems,
+    ),
+)]
 pub async fn clients_goods(
     State(svc): State<ReportsService>,
     ext: Option<Path<String>>,
@@ -275,6 +318,18 @@ pub async fn clients_goods(
 
 /// `GET /reports/sales/team[/export.xlsx|csv]`: a supervisor's team or (admin) everyone, each
 /// agent's sales and the team's total. Agents and clients: `403`.
+#[utoipa::path(
+    get,
+    path = "/reports/sales/team",
+    tag = "reports",
+    summary = "Each agent of a supervisor's team (an admin: everyone) and the team's total; agents and clients get 403",
+    description = "The same value as the page; `total` is the period's revenue. Send `Accept: application/json`.",
+    params(ReportParams, skazka_viewer::AgentParam),
+    responses(
+        (status = 200, description = "The report", body = TeamReport),
+        skazka_web::openapi::Problems,
+    ),
+)]
 pub async fn team(
     State(svc): State<ReportsService>,
     ext: Option<Path<String>>,

@@ -30,6 +30,16 @@ pub mod views;
 
 use service::ReportsService;
 
+/// This function's part of the portal's OpenAPI description (`/api/v1/openapi.json`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    handlers::clients,
+    handlers::goods,
+    handlers::clients_goods,
+    handlers::team
+))]
+pub struct ApiDoc;
+
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "reports";
 

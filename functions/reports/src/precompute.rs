@@ -3,7 +3,7 @@
 //! days computed here and the rest live ([`Split`]). With nothing computed every day is live, so
 //! the figures never depend on whether the job ran.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
 use onec_client::model::{Agents, SalesGrouping};
 use onec_client::{Guid, OnecClient, OnecError};
 use rust_decimal::Decimal;
@@ -28,11 +28,11 @@ pub enum PrecomputeError {
 }
 
 /// Through which day a report's closed days come from Postgres, and when the oldest of them was
-/// computed (the page says so).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// computed (the page says so, in the base's time zone).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Computed {
     pub through: NaiveDate,
-    pub at: DateTime<Utc>,
+    pub at: DateTime<FixedOffset>,
 }
 
 /// A period cut into its pre-computed head (closed days, contiguous from its start) and the live
@@ -230,7 +230,10 @@ impl Store {
                 from: last + Days::new(1),
                 to: period.to,
             }),
-            computed: Some(Computed { through: last, at }),
+            computed: Some(Computed {
+                through: last,
+                at: at.fixed_offset(),
+            }),
         })
     }
 

@@ -17,7 +17,7 @@ pub use crate::precompute::Computed;
 use crate::service::DaySales;
 
 /// A column a report can be sorted by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     Name,
@@ -51,7 +51,7 @@ impl SortKey {
 }
 
 /// A report's order: a column and a direction. Revenue, largest first, by default (§6.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Sort {
     pub key: SortKey,
     pub desc: bool,
@@ -116,7 +116,7 @@ impl Sort {
 }
 
 /// The revenue against the previous period of the same length.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Change {
     pub previous_from: NaiveDate,
     pub previous_to: NaiveDate,
@@ -141,7 +141,7 @@ impl Change {
 }
 
 /// One day's revenue (posted sales) for the chart.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DayRevenue {
     pub date: NaiveDate,
     pub revenue: Decimal,
@@ -162,7 +162,8 @@ pub fn by_day(period: Period, sales: &[DaySales]) -> Vec<DayRevenue> {
 }
 
 /// The totals row.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportTotals)]
 pub struct Totals {
     #[serde(flatten)]
     pub figures: Figures,
@@ -179,7 +180,7 @@ impl Totals {
 }
 
 /// What every report carries besides its rows.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Head {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -240,7 +241,7 @@ fn sum(rows: &[Turnover]) -> Figures {
 }
 
 /// By client: one row per partner.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ClientsReport {
     #[serde(flatten)]
     pub head: Head,
@@ -258,7 +259,7 @@ impl ClientsReport {
 }
 
 /// A row with the rows under it: a manufacturer's products, a client's purchases.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Group {
     #[serde(flatten)]
     pub row: Row,
@@ -267,7 +268,7 @@ pub struct Group {
 
 /// A manufacturer the goods report can be filtered to: `key` is its ref, or `none` for the
 /// products without one.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Maker {
     pub key: String,
     pub name: String,
@@ -281,7 +282,7 @@ fn maker_key(n: &Named) -> String {
 }
 
 /// By product, grouped by manufacturer (products without one in their own group).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GoodsReport {
     #[serde(flatten)]
     pub head: Head,
@@ -336,7 +337,7 @@ fn groups(
 }
 
 /// By client, then the products each bought.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ClientsGoodsReport {
     #[serde(flatten)]
     pub head: Head,
@@ -354,7 +355,7 @@ impl ClientsGoodsReport {
 }
 
 /// One agent of a team: their sales, clients and documents.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AgentRow {
     #[serde(flatten)]
     pub row: Row,
@@ -365,7 +366,7 @@ pub struct AgentRow {
 }
 
 /// The team's sales: each agent's, and the team's total.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TeamReport {
     #[serde(flatten)]
     pub head: Head,

@@ -147,10 +147,17 @@ impl ReportsService {
         let Some(store) = &self.store else {
             return Split::all_live(period);
         };
-        store.split(period, self.today()).await.unwrap_or_else(|e| {
+        let mut split = store.split(period, self.today()).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "pre-computed days unavailable; reading 1C");
             Split::all_live(period)
-        })
+        });
+        if let Some(computed) = &mut split.computed {
+            computed.at = computed
+                .at
+                .with_timezone(&self.reader.tz().0)
+                .fixed_offset();
+        }
+        split
     }
 
     /// Reads the stored head with `stored` and the live rest with `live`, concatenated.

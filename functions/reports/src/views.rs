@@ -207,7 +207,7 @@ fn summary(head: &Head) -> Markup {
         @if let Some(computed) = &head.computed {
             p.report-computed {
                 "Дни по " (format::date(computed.through)) " посчитаны заранее, "
-                (format::date_time(&computed.at.fixed_offset())) " UTC; остальные — из 1С сейчас."
+                (format::date_time(&computed.at)) "; остальные — из 1С сейчас."
             }
         }
     }

@@ -1,9 +1,13 @@
 //! In headless Chromium at a phone's width: the demo agent signs in, opens the reports from the
 //! navigation, the report by client, picks last month, sorts by name; the page never scrolls
-//! sideways (the wide table scrolls in its own box) and the chart is drawn without script. The
-//! screenshots go to `target/browser/`.
+//! sideways (the wide table scrolls in its own box) and the chart is drawn without script; then
+//! exports what is shown as XLSX, a workbook whose total is the page's. The screenshots go to
+//! `target/browser/`.
 
+use std::io::Cursor;
 use std::time::Duration;
+
+use calamine::{Data, Reader, Xlsx};
 
 use skazka_testkit::chromium::fantoccini::{Client, Locator};
 use skazka_testkit::chromium::{
@@ -106,4 +110,60 @@ async fn demo_agent_reads_a_sales_report_on_a_phone() {
     assert!(names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
     no_sideways_scroll(&c).await;
     screenshot(&c, "reports-clients-by-name-phone.png").await;
+
+    // Export: the link the page shows, fetched by the browser with its session as a tap would.
+    let href = c
+        .find(Locator::LinkText("Excel (XLSX)"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("the export link");
+    assert!(href.contains("sort=name"), "exports what is shown: {href}");
+    let file = c
+        .execute_async(
+            r#"const [href, done] = arguments;
+               fetch(href).then(async r => done({
+                   status: r.status,
+                   type: r.headers.get('content-type'),
+                   disposition: r.headers.get('content-disposition'),
+                   bytes: Array.from(new Uint8Array(await r.arrayBuffer())),
+               })).catch(e => done({error: String(e)}));"#,
+            vec![serde_json::Value::String(href)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(file["status"], 200, "{}", file["error"]);
+    assert!(
+        file["type"].as_str().unwrap().contains("spreadsheetml"),
+        "{}",
+        file["type"]
+    );
+    assert!(file["disposition"].as_str().unwrap().contains(".xlsx"));
+    let bytes: Vec<u8> = file["bytes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap() as u8)
+        .collect();
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("a valid workbook");
+    let sheet = book.worksheet_range("Отчёт").unwrap();
+    let last: Vec<Data> = sheet.rows().next_back().unwrap().to_vec();
+    assert_eq!(last[0], Data::String("Итого".into()));
+    let Data::Float(revenue) = last[2] else {
+        panic!("the total revenue is a number: {last:?}");
+    };
+    let shown = text(&c, ".report-total .total").await;
+    let shown: f64 = shown
+        .chars()
+        .filter(|ch| ch.is_ascii_digit() || *ch == ',')
+        .collect::<String>()
+        .replace(',', ".")
+        .parse()
+        .unwrap();
+    assert!(
+        (revenue - shown).abs() < 0.01,
+        "{revenue} in the file, {shown} on the page"
+    );
 }

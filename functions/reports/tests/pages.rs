@@ -286,3 +286,31 @@ async fn presets_name_their_periods() {
     let r: Value = json_as(&app, &agent(), "/reports/sales/goods").await;
     assert_eq!(r["to"], today.to_string(), "this month so far by default");
 }
+
+#[tokio::test]
+async fn json_answers_are_described_by_the_openapi_document() {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_value(skazka_reports::ApiDoc::openapi()).unwrap();
+    let app = skazka_testkit::app().await;
+    let sim = app.sim.sim().clone();
+    let (from, to) = month(sim.as_of());
+    let supervisor = supervisor_of(&app, &[demo::DEMO_AGENT]).await;
+    for (path, name, who) in [
+        ("clients", "ClientsReport", agent()),
+        ("goods", "GoodsReport", agent()),
+        ("clients-goods", "ClientsGoodsReport", agent()),
+        ("team", "TeamReport", supervisor),
+    ] {
+        let report = json_as(
+            &app,
+            &who,
+            &format!("/reports/sales/{path}?from={from}&to={to}"),
+        )
+        .await;
+        assert_eq!(
+            skazka_testkit::openapi::check(&doc, name, &report),
+            Vec::<String>::new(),
+            "{path}"
+        );
+    }
+}

@@ -86,8 +86,12 @@ async fn precomputed_reports_equal_the_live_ones() {
             (today - Days::new(1)).to_string(),
             "{p}"
         );
+        // When, in the base's time zone (the simulator's is UTC+5), like every time shown.
+        let at = r["computed"]["at"].as_str().unwrap();
+        assert!(at.ends_with("+05:00"), "{at}");
         assert_eq!(&figures(r), want, "{p}");
     }
     let page = get_as(&app, &agent(), &paths[0], None).await;
     assert!(page.body.contains("посчитаны заранее"));
+    assert!(!page.body.contains("UTC"), "no time in UTC on the page");
 }

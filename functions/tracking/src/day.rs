@@ -11,10 +11,25 @@ use serde::{Deserialize, Serialize};
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// A position in degrees.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Position {
     pub lat: f64,
     pub lon: f64,
+}
+
+impl Position {
+    /// Where a ping was taken.
+    pub fn of(ping: &skazka_pings::Ping) -> Position {
+        Position {
+            lat: ping.latitude,
+            lon: ping.longitude,
+        }
+    }
+}
+
+/// The pings as a track: each one's time and position, in the store's (time) order.
+pub fn track_of(pings: &[skazka_pings::Ping]) -> Vec<(DateTime<Utc>, Position)> {
+    pings.iter().map(|p| (p.at, Position::of(p))).collect()
 }
 
 /// The great-circle distance between two positions, metres.
@@ -56,7 +71,8 @@ pub struct Rules {
 }
 
 /// One row of the side list (and of the JSON).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = VisitRow)]
 pub struct Row {
     /// The marker's number, 1 first.
     pub n: usize,
@@ -80,7 +96,8 @@ pub struct Row {
 }
 
 /// The day's totals.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = DayTotals)]
 pub struct Totals {
     pub orders: usize,
     pub amount: Decimal,

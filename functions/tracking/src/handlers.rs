@@ -5,18 +5,18 @@
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use maud::html;
-use rust_decimal::Decimal;
 use serde::Serialize;
+use skazka_session::Session;
 use skazka_viewer::{AgentNames, Picker, Team, Viewer, picker};
 use skazka_web::{AppError, Format, Stale};
 
 use crate::TrackingState;
-use crate::day::{Position, Row, Rules, Totals, derive};
+use crate::day::{Row, Rules, Totals, derive, track_of};
 use crate::service::day_bounds;
+use crate::views::{self, Frame};
 
 /// One ping of the track.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrackPoint {
     pub ts: DateTime<Utc>,
     pub lat: f64,
@@ -25,7 +25,7 @@ pub struct TrackPoint {
 }
 
 /// An agent's day: what the page shows and the JSON answers.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgentDay {
     pub agent: String,
     pub date: NaiveDate,
@@ -70,14 +70,23 @@ fn picked(viewer: &Viewer) -> Result<onec_client::Guid, AppError> {
 
 pub async fn day(
     State(state): State<TrackingState>,
+    session: Session,
     viewer: Viewer,
     format: Format,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let tz = state.days.tz();
     let date = date_of(query.as_deref(), tz.today())?;
+    let chrome = skazka_session::chrome(Some(&session));
+    let frame = Frame {
+        chrome: &chrome,
+        tz,
+    };
+    let names = AgentNames::read_or_empty(state.app.reader(), state.app.onec_client()).await;
     if matches!(viewer, Viewer::Team { .. }) && format == Format::Html {
-        return Ok(pick_page(&state, &viewer, date).await.into_response());
+        let chooser = Picker::of(&viewer, &names)
+            .map(|p| picker(&p, "/tracking", &[("date", date.to_string())]));
+        return Ok(views::pick_page(chooser, date, &frame).into_response());
     }
     let agent = picked(&viewer)?;
     let (from, to) = day_bounds(tz, date);
@@ -93,18 +102,7 @@ pub async fn day(
         min_visit_s: settings.min_visit_s.into(),
         far_m: settings.far_m.into(),
     };
-    let track: Vec<(DateTime<Utc>, Position)> = pings
-        .iter()
-        .map(|p| {
-            (
-                p.at,
-                Position {
-                    lat: p.latitude,
-                    lon: p.longitude,
-                },
-            )
-        })
-        .collect();
+    let track = track_of(&pings);
     let (orders, totals) = derive(visits.value, &track, rules);
     let value = AgentDay {
         agent: agent_key,
@@ -124,85 +122,21 @@ pub async fn day(
         far_m: settings.far_m,
         stale: visits.stale,
     };
+    let name = names.name(agent);
     let tiles = &settings.tile_url;
-    let mut response = format.respond(&value, |day| page(day, tiles));
-    // The map's tiles come from the tile server: allowed for images on this page, nowhere else.
-    let csp = skazka_web::headers::csp_with_images_from(&settings.tile_origin());
+    let response = format.respond(&value, |day| views::day_page(day, &name, tiles, &frame));
+    Ok(with_map_policy(response, &settings.tile_origin()))
+}
+
+/// The map's tiles come from the tile server: allowed for images on the map pages, nowhere else.
+pub(crate) fn with_map_policy(mut response: Response, tile_origin: &str) -> Response {
+    let csp = skazka_web::headers::csp_with_images_from(tile_origin);
     if let Ok(csp) = http::HeaderValue::from_str(&csp) {
         response
             .headers_mut()
             .insert(http::header::CONTENT_SECURITY_POLICY, csp);
     }
-    Ok(response)
-}
-
-/// The day as a JSON data island for the map's script: `<` escaped so no text can close the
-/// element.
-fn data_island(day: &AgentDay) -> maud::PreEscaped<String> {
-    let json = serde_json::to_string(day).unwrap_or_else(|_| "null".into());
-    maud::PreEscaped(json.replace('<', "\\u003c"))
-}
-
-/// A supervisor or an admin without `?agent=`: pick the agent whose day to see.
-async fn pick_page(state: &TrackingState, viewer: &Viewer, date: NaiveDate) -> maud::Markup {
-    let names = AgentNames::read_or_empty(state.app.reader(), state.app.onec_client()).await;
-    let chooser =
-        Picker::of(viewer, &names).map(|p| picker(&p, "/tracking", &[("date", date.to_string())]));
-    skazka_web::page(
-        "Контроль агентов",
-        html! {
-            h1 { "Контроль агентов" }
-            p { "Выберите агента, чтобы увидеть его день на карте." }
-            @if let Some(chooser) = chooser { (chooser) }
-        },
-    )
-}
-
-fn minutes(seconds: i64) -> String {
-    format!("{} мин", seconds / 60)
-}
-
-fn money(amount: Decimal) -> String {
-    format!("{} ₸", amount.round_dp(2))
-}
-
-fn page(day: &AgentDay, tiles: &str) -> maud::Markup {
-    let tz_time =
-        |t: &Option<DateTime<Utc>>| t.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
-    skazka_web::page(
-        "Контроль агентов",
-        html! {
-            h1 { "День агента, " (day.date.format("%d.%m.%Y")) }
-            link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css";
-            div #map data-tiles=(tiles) {}
-            script #tracking-data type="application/json" { (data_island(day)) }
-            script src="/static/vendor/leaflet/leaflet.js" {}
-            script src="/static/js/tracking-map.js" defer {}
-            (skazka_web::stale_banner(day.stale.as_ref()))
-            section.totals {
-                p { "Заказов: " (day.totals.orders) ", на сумму " (money(day.totals.amount)) }
-                p { "В поле: " (minutes(day.totals.field_s)) ", пройдено " (format!("{:.1} км", day.totals.distance_m / 1000.0)) }
-                p { "Первая активность: " (tz_time(&day.totals.first_activity)) " (UTC), последняя: " (tz_time(&day.totals.last_activity)) " (UTC)" }
-            }
-            table {
-                thead { tr { th { "№" } th { "Клиент" } th { "Сумма" } th { "Начат" } th { "Завершён" } th { "Длительность" } th { "Перерыв" } th { "От клиента" } } }
-                tbody {
-                    @for r in &day.orders {
-                        tr.short[r.short].far[r.far] data-n=(r.n) {
-                            td { (r.n) }
-                            td { a href={ "/orders/" (r.order) } { (r.client) } }
-                            td { (money(r.amount)) }
-                            td { (tz_time(&r.started)) }
-                            td { (tz_time(&r.finished)) }
-                            td { (r.duration_s.map(minutes).unwrap_or_default()) @if r.short { " ⚠ короткий визит" } }
-                            td { (r.gap_s.map(minutes).unwrap_or_default()) }
-                            td { (r.distance_from_client_m.map(|d| format!("{d:.0} м")).unwrap_or_default()) @if r.far { " ⚠ далеко от клиента" } }
-                        }
-                    }
-                }
-            }
-        },
-    )
+    response
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub const CLOCK_SKEW: Duration = Duration::minutes(5);
 pub const MAX_AGE: Duration = Duration::days(7);
 
 /// The answer: how many were stored now, how many the store already had, and which were refused.
-#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Accepted {
     pub accepted: usize,
     pub duplicates: usize,
@@ -37,7 +37,7 @@ pub struct Accepted {
 }
 
 /// A refused ping: its id as sent (empty when it had none) and a reason code.
-#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Rejected {
     pub id: String,
     pub reason: String,

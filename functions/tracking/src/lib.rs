@@ -16,8 +16,10 @@ use skazka_session::Verifier;
 pub mod day;
 pub mod handlers;
 pub mod intake;
+pub mod openapi;
 pub mod service;
 pub mod team;
+pub mod views;
 
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "tracking";

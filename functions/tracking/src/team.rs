@@ -7,19 +7,20 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::try_join_all;
-use maud::html;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use skazka_session::Session;
 use skazka_viewer::{AgentNames, Team, Viewer};
 use skazka_web::{AppError, Format};
 
 use crate::TrackingState;
-use crate::day::{Position, Rules, derive};
-use crate::handlers::date_of;
+use crate::day::{Position, Rules, derive, track_of};
+use crate::handlers::{date_of, with_map_policy};
 use crate::service::day_bounds;
+use crate::views::{self, Frame};
 
 /// One agent's line.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgentLine {
     pub agent: String,
     pub name: String,
@@ -32,9 +33,11 @@ pub struct AgentLine {
     pub last_ping: Option<DateTime<Utc>>,
     /// Seconds since the last ping, when there is one.
     pub last_ping_age_s: Option<i64>,
+    /// Where the last ping was (the team map's marker).
+    pub last_at: Option<Position>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TeamDay {
     pub date: NaiveDate,
     pub agents: Vec<AgentLine>,
@@ -42,6 +45,7 @@ pub struct TeamDay {
 
 pub async fn team(
     State(state): State<TrackingState>,
+    session: Session,
     viewer: Viewer,
     format: Format,
     RawQuery(query): RawQuery,
@@ -74,20 +78,10 @@ pub async fn team(
                 state.app.pings().between(&key, from, to)
             );
             let pings = pings.map_err(|e| AppError::Unavailable(e.to_string()))?;
-            let track: Vec<(DateTime<Utc>, Position)> = pings
-                .iter()
-                .map(|p| {
-                    (
-                        p.at,
-                        Position {
-                            lat: p.latitude,
-                            lon: p.longitude,
-                        },
-                    )
-                })
-                .collect();
+            let track = track_of(&pings);
             let (_, totals) = derive(visits?.value, &track, rules);
-            let last_ping = pings.last().map(|p| p.at);
+            let last = pings.last();
+            let last_ping = last.map(|p| p.at);
             Ok::<_, AppError>(AgentLine {
                 name: names.name(agent),
                 agent: key,
@@ -99,6 +93,7 @@ pub async fn team(
                 distance_m: totals.distance_m,
                 last_ping,
                 last_ping_age_s: last_ping.map(|t| (now - t).num_seconds()),
+                last_at: last.map(Position::of),
             })
         }
     }))
@@ -106,34 +101,12 @@ pub async fn team(
     let mut agents = lines;
     agents.sort_by(|a, b| a.name.cmp(&b.name));
     let value = TeamDay { date, agents };
-    Ok(format.respond(&value, page))
-}
-
-fn page(day: &TeamDay) -> maud::Markup {
-    let hm =
-        |t: &Option<DateTime<Utc>>| t.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
-    skazka_web::page(
-        "Контроль агентов: команда",
-        html! {
-            h1 { "Команда, " (day.date.format("%d.%m.%Y")) }
-            table {
-                thead { tr { th { "Агент" } th { "Заказов" } th { "Сумма" } th { "Первая активность (UTC)" }
-                    th { "Последняя (UTC)" } th { "В поле" } th { "Пройдено" } th { "Последняя точка" } } }
-                tbody {
-                    @for a in &day.agents {
-                        tr {
-                            td { a href={ "/tracking?agent=" (a.agent) "&date=" (day.date) } { (a.name) } }
-                            td { (a.orders) }
-                            td { (a.amount.round_dp(2)) " ₸" }
-                            td { (hm(&a.first_activity)) }
-                            td { (hm(&a.last_activity)) }
-                            td { (a.field_s / 60) " мин" }
-                            td { (format!("{:.1} км", a.distance_m / 1000.0)) }
-                            td { @if let Some(age) = a.last_ping_age_s { (age / 60) " мин назад" } @else { "нет" } }
-                        }
-                    }
-                }
-            }
-        },
-    )
+    let chrome = skazka_session::chrome(Some(&session));
+    let frame = Frame {
+        chrome: &chrome,
+        tz,
+    };
+    let tiles = &settings.tile_url;
+    let response = format.respond(&value, |day| views::team_page(day, tiles, &frame));
+    Ok(with_map_policy(response, &settings.tile_origin()))
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use chrono::{Duration, SecondsFormat, Utc};
+use chrono::{Duration, SecondsFormat, TimeZone, Utc};
 use common::{JSON, Store, admin, agent, app, client, get_as, post_pings, supervisor_of};
 use onec_sim::demo::DEMO_AGENT;
 use rust_decimal::Decimal;
@@ -70,6 +70,7 @@ async fn the_supervisor_sees_the_day_with_its_track_and_figures() {
     let reply = get_as(&app, &me, &path, Some(JSON)).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let day = reply.json();
+    described("AgentDay", &day);
     let track = day["track"].as_array().unwrap();
     let ts: Vec<&str> = track.iter().map(|p| p["ts"].as_str().unwrap()).collect();
     assert_eq!(track.len(), 3);
@@ -105,6 +106,21 @@ async fn the_supervisor_sees_the_day_with_its_track_and_figures() {
     let page = get_as(&app, &me, &path, None).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("День агента"), "{}", page.body);
+    // The portal's chrome and formatting: money as `1 234,50 ₸`, times in the base's zone, each
+    // order linking to its page for this agent.
+    assert!(page.body.contains("aria-label=\"Разделы\"") || page.body.contains("<nav"));
+    assert!(!page.body.contains("UTC"), "no time in UTC");
+    assert!(
+        page.body.contains("\u{a0}₸"),
+        "money as the portal writes it"
+    );
+    let first = orders[0]["order"].as_str().unwrap();
+    assert!(
+        page.body
+            .contains(&format!("/orders/{first}?agent={DEMO_AGENT}")),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
@@ -167,6 +183,7 @@ async fn the_team_page_has_every_agent_with_the_last_ping() {
     let reply = get_as(&app, &me, "/tracking/team", Some(JSON)).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let day = reply.json();
+    described("TeamDay", &day);
     let agents = day["agents"].as_array().unwrap();
     assert_eq!(agents.len(), 1);
     assert_eq!(agents[0]["agent"], DEMO_AGENT.to_string());
@@ -179,4 +196,141 @@ async fn the_team_page_has_every_agent_with_the_last_ping() {
         403
     );
     assert_eq!(get_as(&app, &me, "/tracking/team", None).await.status, 200);
+}
+
+/// `value` is what the portal's OpenAPI description says of the schema `name`.
+fn described(name: &str, value: &serde_json::Value) {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_value(skazka_tracking::openapi::ApiDoc::openapi()).unwrap();
+    assert_eq!(
+        skazka_testkit::openapi::check(&doc, name, value),
+        Vec::<String>::new(),
+        "{name}"
+    );
+}
+
+/// The demo agent's orders of a day as the simulator stores them: (start, stop, position,
+/// amount) from the document and what Агент Плюс wrote, in the order they were started.
+fn sim_day(
+    db: &onec_sim::db::Db,
+    date: chrono::NaiveDate,
+) -> Vec<(SimTime, SimTime, (f64, f64), Decimal)> {
+    use onec_sim::db::col;
+    use onec_sim::schema as s;
+    let c = |f| col(s::ORDERS, f);
+    let mut day: Vec<_> = db
+        .table(s::ORDERS)
+        .rows
+        .iter()
+        .filter(|r| {
+            r[c("Менеджер")].as_guid() == Some(DEMO_AGENT)
+                && !r[c("DeletionMark")].as_bool()
+                && r[c("Date")].as_date().is_some_and(|d| d.date() == date)
+        })
+        .filter_map(|r| {
+            let taken = onec_sim::inspect::agent_plus(db, r[0].as_guid()?)?;
+            Some((
+                taken.started,
+                taken.stopped,
+                (taken.latitude, taken.longitude),
+                r[c("СуммаДокумента")].as_num(),
+            ))
+        })
+        .collect();
+    day.sort_by_key(|o| o.0);
+    day
+}
+
+type SimTime = chrono::NaiveDateTime;
+
+/// The great-circle distance, restated here rather than taken from the crate.
+fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let r = 6_371_008.8_f64;
+    let (p1, p2) = (a.0.to_radians(), b.0.to_radians());
+    let h = ((p2 - p1) / 2.0).sin().powi(2)
+        + p1.cos() * p2.cos() * ((b.1 - a.1).to_radians() / 2.0).sin().powi(2);
+    2.0 * r * h.sqrt().asin()
+}
+
+#[tokio::test]
+async fn a_days_figures_from_the_simulators_orders_and_a_track_equal_hand_computed_values() {
+    let app = app(Store::Postgres).await;
+    let sim = app.sim.sim().clone();
+    let tz = app.state.reader().tz();
+    // The latest day of the last week on which Агент Плюс recorded several of the agent's orders.
+    let today = sim.as_of();
+    let (date, orders) = (1..=7)
+        .map(|back| today - chrono::Days::new(back))
+        .map(|d| (d, sim.read(|db| sim_day(db, d))))
+        .find(|(_, o)| o.len() >= 2)
+        .expect("a day with orders taken with Агент Плюс");
+    let utc = |t: SimTime| tz.0.from_local_datetime(&t).unwrap().with_timezone(&Utc);
+    // A track: at each order's place at its start and stop, driving in between.
+    let mut track = Vec::new();
+    for (start, stop, at, _) in &orders {
+        track.push((utc(*start), *at));
+        track.push((utc(*stop), *at));
+    }
+    // The store gives them back in time order (visits may overlap).
+    track.sort_by_key(|(t, _)| *t);
+    let pings: Vec<Value> = track
+        .iter()
+        .map(|(t, (lat, lon))| {
+            json!({"id": Uuid::new_v4(), "ts": t.to_rfc3339_opts(SecondsFormat::Secs, true),
+                   "lat": lat, "lon": lon, "accuracy_m": 5})
+        })
+        .collect();
+    // Pings older than a week are refused: this day is within it.
+    let sent = post_pings(
+        &app,
+        Some(&agent()),
+        JSON,
+        json!({"pings": pings}).to_string(),
+    )
+    .await;
+    assert_eq!(sent.status, 202, "{}", sent.body);
+    assert_eq!(sent.json()["accepted"], pings.len());
+
+    let me = supervisor_of(&app, &[DEMO_AGENT]).await;
+    let day = get_as(
+        &app,
+        &me,
+        &format!("/tracking?agent={DEMO_AGENT}&date={date}"),
+        Some(JSON),
+    )
+    .await
+    .json();
+    let rows = day["orders"].as_array().unwrap();
+    let with_position: Vec<&Value> = rows.iter().filter(|r| r["taken_at"].is_object()).collect();
+    assert_eq!(
+        with_position.len(),
+        orders.len(),
+        "every order Агент Плюс recorded"
+    );
+    // Each order: its duration, the gap since the previous one, where it was taken.
+    let mut previous_stop: Option<SimTime> = None;
+    for (row, (start, stop, at, amount)) in with_position.iter().zip(&orders) {
+        assert_eq!(row["duration_s"], (*stop - *start).num_seconds(), "{row}");
+        if let Some(p) = previous_stop.filter(|_| row["n"] != 1) {
+            assert_eq!(row["gap_s"], (*start - p).num_seconds().max(0), "{row}");
+        }
+        assert!((row["taken_at"]["lat"].as_f64().unwrap() - at.0).abs() < 1e-9);
+        assert_eq!(
+            row["amount"].as_str().unwrap().parse::<Decimal>().unwrap(),
+            *amount
+        );
+        previous_stop = Some(*stop);
+    }
+    // The day: the distance along the track, the time from the first activity to the last.
+    let distance: f64 = track.windows(2).map(|w| metres(w[0].1, w[1].1)).sum();
+    let got = day["totals"]["distance_m"].as_f64().unwrap();
+    assert!((got - distance).abs() < 0.01, "{got} against {distance}");
+    let first = orders.iter().map(|o| o.0).min().unwrap();
+    let last = orders.iter().map(|o| o.1).max().unwrap();
+    let field = (last - first).num_seconds();
+    if rows.len() == orders.len() {
+        assert_eq!(day["totals"]["field_s"], field);
+    } else {
+        assert!(day["totals"]["field_s"].as_i64().unwrap() >= field);
+    }
 }

@@ -37,6 +37,12 @@ async fn accepts_once_and_counts(store: Store) {
     let reply = post_pings(&app, Some(&me), JSON, json!({"pings": batch}).to_string()).await;
     assert_eq!(reply.status, 202, "{}", reply.body);
     let answer = reply.json();
+    {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(skazka_tracking::openapi::ApiDoc::openapi()).unwrap();
+        let problems = skazka_testkit::openapi::check(&doc, "Accepted", &answer);
+        assert_eq!(problems, Vec::<String>::new(), "described");
+    }
     assert_eq!(answer["accepted"], 30);
     assert_eq!(answer["duplicates"], 0);
     let reasons: Vec<(String, String)> = answer["rejected"]

@@ -16,7 +16,10 @@ use skazka_pings::{DynamoPings, PingStore, PostgresPings};
 use skazka_reads::Reader;
 use skazka_store::PgPool;
 
+mod client;
 pub mod health;
+
+pub use client::{ClientAddress, client_address};
 
 /// Where 1C is, and whether it is the in-process simulator or a real base.
 #[derive(Clone, Debug)]
@@ -341,7 +344,8 @@ pub fn shell(service: &'static str, routes: Router<AppState>, state: AppState) -
             get(move |state: axum::extract::State<AppState>| health::handler(state, service)),
         )
         .fallback(skazka_web::not_found)
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(state, on_behalf_of))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn(skazka_web::render_errors))
         .layer(axum::middleware::from_fn(private_no_store))
@@ -350,6 +354,28 @@ pub fn shell(service: &'static str, routes: Router<AppState>, state: AppState) -
         .layer(skazka_telemetry::propagate_request_id_layer())
         .layer(skazka_telemetry::trace_layer())
         .layer(skazka_telemetry::request_id_layer())
+}
+
+/// Runs the request on behalf of the person its token names (or, signed out, its address), so
+/// the 1C reads it makes count against their minute (`skazka_reads::on_behalf_of`;
+/// `ONEC_READS_PER_MINUTE`).
+async fn on_behalf_of(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let asker = match state.sessions().subject(request.headers()) {
+        Some(user) => Some(format!("user:{user}")),
+        None => {
+            let address = client::client_address(
+                request.headers(),
+                request.extensions(),
+                state.config().origin_secret.as_ref(),
+            );
+            (address != client::UNKNOWN).then(|| format!("address:{address}"))
+        }
+    };
+    skazka_reads::on_behalf_of(asker, next.run(request)).await
 }
 
 /// An answer to a request that carries a session (the access cookie, the refreshable flag or a

@@ -89,6 +89,9 @@ pub trait Cache: Send + Sync + 'static {
     /// Stores `entry`, dropped after `keep`.
     async fn put(&self, key: &str, entry: &Entry, keep: Duration) -> Result<(), CacheError>;
     async fn delete(&self, key: &str) -> Result<(), CacheError>;
+    /// Adds one to the counter under `key` and returns its new value; a new counter starts at 1
+    /// and is dropped `window` after it started (fixed-window rate limits).
+    async fn increment(&self, key: &str, window: Duration) -> Result<u64, CacheError>;
     /// Whether the backend answers.
     async fn ping(&self) -> Result<(), CacheError>;
 }
@@ -196,6 +199,18 @@ impl CacheHandle {
             tracing::warn!(error = %e, key, "cache write failed");
         }
         entry.stored_at_ms
+    }
+
+    /// Counts one more event in the window named by `key` (see [`Cache::increment`]); `None`
+    /// when the cache cannot be reached (logged), so a limit built on it lets the request pass.
+    pub async fn count(&self, key: &str, window: Duration) -> Option<u64> {
+        match self.backend.increment(key, window).await {
+            Ok(n) => Some(n),
+            Err(e) => {
+                tracing::warn!(error = %e, key, "cache counter failed");
+                None
+            }
+        }
     }
 
     /// What is kept under `key` without fetching: fresh within the policy's `ttl`, else stale with

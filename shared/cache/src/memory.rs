@@ -10,6 +10,7 @@ use crate::{Cache, CacheError, Entry};
 pub struct MemoryCache {
     capacity: usize,
     map: Mutex<HashMap<String, (Entry, Instant)>>,
+    counters: Mutex<HashMap<String, (u64, Instant)>>,
 }
 
 impl MemoryCache {
@@ -19,6 +20,7 @@ impl MemoryCache {
         MemoryCache {
             capacity: capacity.max(1),
             map: Mutex::new(HashMap::new()),
+            counters: Mutex::new(HashMap::new()),
         }
     }
 
@@ -78,6 +80,20 @@ impl Cache for MemoryCache {
         Ok(())
     }
 
+    async fn increment(&self, key: &str, window: Duration) -> Result<u64, CacheError> {
+        let now = Instant::now();
+        let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
+        if counters.len() >= self.capacity {
+            counters.retain(|_, (_, until)| *until > now);
+        }
+        let counter = counters.entry(key.to_owned()).or_insert((0, now + window));
+        if counter.1 <= now {
+            *counter = (0, now + window);
+        }
+        counter.0 += 1;
+        Ok(counter.0)
+    }
+
     async fn ping(&self) -> Result<(), CacheError> {
         Ok(())
     }
@@ -99,5 +115,16 @@ mod tests {
         assert_eq!(cache.map().len(), 2);
         cache.delete("c").await.unwrap();
         assert_eq!(cache.get("c").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_counter_counts_within_its_window_and_starts_again_after() {
+        let cache = MemoryCache::new(10);
+        let window = Duration::from_millis(50);
+        assert_eq!(cache.increment("n", window).await.unwrap(), 1);
+        assert_eq!(cache.increment("n", window).await.unwrap(), 2);
+        assert_eq!(cache.increment("m", window).await.unwrap(), 1);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(cache.increment("n", window).await.unwrap(), 1);
     }
 }

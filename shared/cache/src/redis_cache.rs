@@ -97,6 +97,25 @@ impl Cache for RedisCache {
         bounded(c.del::<_, ()>(self.key(key))).await
     }
 
+    async fn increment(&self, key: &str, window: Duration) -> Result<u64, CacheError> {
+        let mut c = self.connection().await?;
+        // One round trip; `NX` sets the expiry only when the counter was just created, so the
+        // window is fixed from its first event.
+        let (count,): (u64,) = bounded(
+            redis::pipe()
+                .atomic()
+                .incr(self.key(key), 1u64)
+                .cmd("PEXPIRE")
+                .arg(self.key(key))
+                .arg(window.as_millis().max(1) as u64)
+                .arg("NX")
+                .ignore()
+                .query_async(&mut c),
+        )
+        .await?;
+        Ok(count)
+    }
+
     async fn ping(&self) -> Result<(), CacheError> {
         let mut c = self.connection().await?;
         let pong: String = bounded(redis::cmd("PING").query_async(&mut c)).await?;

@@ -73,3 +73,25 @@ async fn unreachable_redis_is_an_error_not_a_hang() {
     assert!(cache.ping().await.is_err());
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+#[tokio::test]
+async fn a_counter_is_atomic_and_its_window_is_fixed_from_the_first_event() {
+    let cache = Arc::new(cache().await);
+    let window = Duration::from_millis(400);
+    cache.delete("counter").await.unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let cache = cache.clone();
+        tasks.spawn(async move { cache.increment("counter", window).await.unwrap() });
+    }
+    let mut counts = tasks.join_all().await;
+    counts.sort_unstable();
+    assert_eq!(
+        counts,
+        (1..=20).collect::<Vec<u64>>(),
+        "every event counted once"
+    );
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    assert_eq!(cache.increment("counter", window).await.unwrap(), 1);
+    cache.delete("counter").await.unwrap();
+}

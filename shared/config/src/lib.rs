@@ -150,6 +150,9 @@ pub struct ReadSettings {
     /// `ONEC_BREAKER_OPEN_MS` (default 5000): how long an open breaker waits before one request
     /// probes whether 1C is back.
     pub breaker_open: Duration,
+    /// `ONEC_READS_PER_MINUTE` (default 120): reads a signed-in person may send to 1C in a minute
+    /// (fresh answers from the cache do not count); past it the page is a 429.
+    pub per_person_per_minute: u32,
 }
 
 impl Default for ReadSettings {
@@ -158,6 +161,7 @@ impl Default for ReadSettings {
             budget: Duration::from_secs(10),
             breaker_failures: 3,
             breaker_open: Duration::from_secs(5),
+            per_person_per_minute: 120,
         }
     }
 }
@@ -681,20 +685,29 @@ fn read_millis(r: &mut Reader<'_>, var: &'static str, default: Duration) -> Dura
 
 fn read_reads(r: &mut Reader<'_>) -> ReadSettings {
     let defaults = ReadSettings::default();
-    let breaker_failures = match r.get("ONEC_BREAKER_FAILURES") {
-        None => defaults.breaker_failures,
+    ReadSettings {
+        budget: read_millis(r, "ONEC_READ_BUDGET_MS", defaults.budget),
+        breaker_failures: read_positive(r, "ONEC_BREAKER_FAILURES", defaults.breaker_failures),
+        breaker_open: read_millis(r, "ONEC_BREAKER_OPEN_MS", defaults.breaker_open),
+        per_person_per_minute: read_positive(
+            r,
+            "ONEC_READS_PER_MINUTE",
+            defaults.per_person_per_minute,
+        ),
+    }
+}
+
+/// A whole number above 0, or `default` when unset.
+fn read_positive(r: &mut Reader<'_>, name: &'static str, default: u32) -> u32 {
+    match r.get(name) {
+        None => default,
         Some(v) => match v.parse::<u32>() {
             Ok(n) if n > 0 => n,
             _ => {
-                r.bad("ONEC_BREAKER_FAILURES", "a whole number above 0", Some(v));
-                defaults.breaker_failures
+                r.bad(name, "a whole number above 0", Some(v));
+                default
             }
         },
-    };
-    ReadSettings {
-        budget: read_millis(r, "ONEC_READ_BUDGET_MS", defaults.budget),
-        breaker_failures,
-        breaker_open: read_millis(r, "ONEC_BREAKER_OPEN_MS", defaults.breaker_open),
     }
 }
 

@@ -100,6 +100,19 @@ impl<'de> Deserialize<'de> for Guid {
     }
 }
 
+/// In OpenAPI documents a 1C reference is a UUID in text.
+impl utoipa::PartialSchema for Guid {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Guid {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

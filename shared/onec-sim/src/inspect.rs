@@ -75,3 +75,58 @@ pub fn latest_price(db: &Db, product: Uuid, kind: Uuid) -> Option<Decimal> {
         .max_by_key(|r| r[period].as_date())
         .map(|r| r[price].as_num())
 }
+
+/// The agent (1C user) with the most posted sale documents, and how many: the benchmarks' worst
+/// case for one person's pages.
+pub fn busiest_agent(db: &Db) -> Option<(Uuid, usize)> {
+    let (agent, posted) = (col(s::SALES, "Менеджер"), col(s::SALES, "Posted"));
+    let mut by_agent: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    for r in &db.table(s::SALES).rows {
+        if let (Some(a), true) = (r[agent].as_guid(), r[posted].as_bool()) {
+            *by_agent.entry(a).or_default() += 1;
+        }
+    }
+    by_agent.into_iter().max_by_key(|(a, n)| (*n, *a))
+}
+
+/// Where and when Агент Плюс says an order was taken, as the simulator stores it (the additional
+/// attributes of the order, docs/onec.md §3.16).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Taken {
+    /// Degrees, from 1C's `ddmm.mmmm`.
+    pub latitude: f64,
+    pub longitude: f64,
+    pub started: chrono::NaiveDateTime,
+    pub stopped: chrono::NaiveDateTime,
+}
+
+/// [`Taken`] of `order`, when Агент Плюс wrote all four attributes.
+pub fn agent_plus(db: &Db, order: Uuid) -> Option<Taken> {
+    use crate::demo::{ATTR_LATITUDE, ATTR_LONGITUDE, ATTR_STARTED, ATTR_STOPPED};
+    use crate::value::Value;
+    let c = |f| col(s::EXTRA_INFO, f);
+    let value = |prop: Uuid| {
+        db.table(s::EXTRA_INFO)
+            .rows
+            .iter()
+            .find(|r| {
+                r[c("Объект")].as_guid() == Some(order) && r[c("Свойство")].as_guid() == Some(prop)
+            })
+            .map(|r| match &r[c("Значение")] {
+                Value::Composite(v) => v.1.clone(),
+                v => v.clone(),
+            })
+    };
+    // `5317.4000` is 53° 17.4′.
+    let degrees = |v: Value| {
+        let ddmm: f64 = v.as_str()?.parse().ok()?;
+        let whole = (ddmm / 100.0).trunc();
+        Some(whole + (ddmm - whole * 100.0) / 60.0)
+    };
+    Some(Taken {
+        latitude: degrees(value(ATTR_LATITUDE)?)?,
+        longitude: degrees(value(ATTR_LONGITUDE)?)?,
+        started: value(ATTR_STARTED)?.as_date()?,
+        stopped: value(ATTR_STOPPED)?.as_date()?,
+    })
+}

@@ -31,8 +31,10 @@ use skazka_config::ReadSettings;
 use skazka_web::AppError;
 
 mod breaker;
+mod quota;
 
 pub use breaker::{Admission, Breaker};
+pub use quota::on_behalf_of;
 pub use skazka_cache::Policy;
 pub use skazka_web::Stale;
 
@@ -56,6 +58,10 @@ pub enum ReadError {
     /// The breaker is open (1C keeps failing) and nothing is kept.
     #[error("1C is failing; not asked (breaker open) and nothing kept")]
     BreakerOpen,
+    /// The person used up their reads of 1C for this minute ([`on_behalf_of`]) and nothing is
+    /// kept; `retry_after` is when the next minute starts.
+    #[error("too many 1C reads this minute; retry in {retry_after:?}")]
+    Throttled { retry_after: Duration },
 }
 
 impl ReadError {
@@ -63,7 +69,7 @@ impl ReadError {
     /// than "no such document" or a query 1C refused (a bug of ours that asking less won't fix).
     fn is_outage(&self) -> bool {
         match self {
-            ReadError::NotFound | ReadError::BreakerOpen => false,
+            ReadError::NotFound | ReadError::BreakerOpen | ReadError::Throttled { .. } => false,
             ReadError::Timeout(_) => true,
             ReadError::Onec(e) => match e {
                 OnecError::OData { status, .. } => *status >= 500,
@@ -80,6 +86,9 @@ impl From<ReadError> for AppError {
     fn from(e: ReadError) -> Self {
         match e {
             ReadError::NotFound => AppError::NotFound,
+            ReadError::Throttled { retry_after } => AppError::TooManyRequests {
+                retry_after_s: retry_after.as_secs(),
+            },
             other => AppError::Unavailable(other.to_string()),
         }
     }
@@ -133,6 +142,7 @@ pub struct Reader {
     cache: CacheHandle,
     breaker: Arc<Breaker>,
     budget: Duration,
+    quota: quota::Quota,
     tz: BaseTz,
 }
 
@@ -145,6 +155,9 @@ impl Reader {
                 settings.breaker_open,
             )),
             budget: settings.budget,
+            quota: quota::Quota {
+                per_minute: settings.per_person_per_minute,
+            },
             tz,
         }
     }
@@ -188,6 +201,11 @@ impl Reader {
             };
         }
         let outcome = Outcome::new(&self.breaker, admission);
+        // Past the person's minute: the 429, not kept data (whose banner would blame 1C). 1C was
+        // not asked, so the breaker learns nothing (a probe's turn is freed on drop).
+        if let Err(retry_after) = self.quota.take(&self.cache).await {
+            return Err(ReadError::Throttled { retry_after });
+        }
         let budget = self.budget;
         let fetched = self
             .cache

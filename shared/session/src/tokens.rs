@@ -231,6 +231,13 @@ impl Verifier {
         })
     }
 
+    /// Who the request's token names, with its signature and expiry checked but not revocation:
+    /// for accounting, such as the per-person bound on 1C reads. Handlers use [`Session`].
+    pub fn subject(&self, headers: &http::HeaderMap) -> Option<uuid::Uuid> {
+        let (token, _) = crate::cookies::token_of(headers)?;
+        self.decode(token).ok().map(|claims| claims.sub)
+    }
+
     /// How long a revocation marker must live: as long as the tokens it revokes could.
     pub(crate) fn marker_life(&self) -> Duration {
         self.inner.settings.access_ttl + Duration::from_secs(60)

@@ -166,6 +166,16 @@ impl Viewer {
 }
 
 /// A canonical, non-empty GUID (`8-4-4-4-12` hex): ids in paths and `?agent=`.
+/// `?agent=` as the OpenAPI description lists it, for every route that takes it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgentParam {
+    /// Whose data: supervisors one agent of their team, admins any agent (a 1C user's ref);
+    /// absent, a supervisor's or admin's whole team where the page has one. Outside the team:
+    /// `403`; repeated or not a GUID: `400`.
+    pub agent: Option<Guid>,
+}
+
 pub fn parse_guid(s: &str) -> Option<Guid> {
     let canonical = s.len() == 36
         && s.char_indices().all(|(i, c)| match i {

@@ -14,7 +14,7 @@ use crate::negotiate::Format;
 
 /// An RFC 9457 problem. Handlers do not build it: they return an [`AppError`] (or any error
 /// status), and [`render_errors`] turns it into a page or a problem body.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A URI naming the kind of problem; `about:blank` means "see the status".
     #[serde(rename = "type")]
@@ -93,6 +93,9 @@ pub enum AppError {
     /// A request body of a type the endpoint does not read; the text says which it reads.
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
+    /// The person asked more of 1C than a minute allows; `Retry-After` says when to try again.
+    #[error("too many requests; retry in {retry_after_s} s")]
+    TooManyRequests { retry_after_s: u64 },
     /// A backend (1C, Postgres…) cannot be reached; the cause is logged, not shown.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -110,6 +113,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -128,6 +132,10 @@ impl AppError {
             AppError::Forbidden => {
                 problem.with_detail("У вас недостаточно прав для этой страницы.")
             }
+            AppError::TooManyRequests { retry_after_s } => problem.with_detail(format!(
+                "Вы открыли слишком много новых страниц за минуту, а учётная система общая для \
+                 всех. Повторите через {retry_after_s} с — уже открытые страницы доступны."
+            )),
             AppError::Unavailable(_) => {
                 problem.with_detail("Учётная система сейчас недоступна. Попробуйте позже.")
             }
@@ -147,6 +155,11 @@ impl IntoResponse for AppError {
         }
         let problem = self.problem();
         let mut response = problem.status_code().into_response();
+        if let AppError::TooManyRequests { retry_after_s } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+        }
         response.extensions_mut().insert(problem);
         response
     }
@@ -196,13 +209,13 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
 
     let status = response.status();
-    let problem = match response.extensions().get::<Problem>() {
-        Some(problem) => problem.clone(),
-        None if (status.is_client_error() || status.is_server_error())
-            && !response.headers().contains_key(header::CONTENT_TYPE) =>
-        {
-            Problem::from_status(status)
+    let failed = status.is_client_error() || status.is_server_error();
+    let (problem, response) = match response.extensions().get::<Problem>() {
+        Some(problem) => (problem.clone(), response),
+        None if failed && !response.headers().contains_key(header::CONTENT_TYPE) => {
+            (Problem::from_status(status), response)
         }
+        None if failed && is_plain_text(&response) => rejection_problem(response).await,
         None => return response,
     };
     let problem = Problem {
@@ -233,6 +246,39 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     *rendered.status_mut() = parts.status;
     rendered.extensions_mut().insert(problem);
     rendered
+}
+
+fn is_plain_text(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"))
+}
+
+/// An extractor's rejection (axum answers a bad query string, path or form in plain text) as a
+/// problem like every other error: for a 4xx its text says what was wrong with the request; a
+/// 5xx shows nothing of it.
+async fn rejection_problem(response: Response) -> (Problem, Response) {
+    const MAX_DETAIL: usize = 4096;
+    let status = response.status();
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, MAX_DETAIL)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .unwrap_or_default();
+    let problem = Problem::from_status(status);
+    let problem = if status.is_client_error() && !text.trim().is_empty() {
+        problem.with_detail(format!("Запрос не разобран: {}", text.trim()))
+    } else {
+        tracing::warn!(%status, text, "plain-text error answer");
+        problem
+    };
+    (
+        problem,
+        Response::from_parts(parts, axum::body::Body::empty()),
+    )
 }
 
 fn error_page(problem: &Problem) -> maud::Markup {
@@ -269,6 +315,20 @@ mod tests {
                 get(|| async { AppError::Internal("db password=x".into()) }),
             )
             .route("/ok", get(|| async { "fine" }))
+            .route(
+                "/query",
+                get(
+                    |q: axum::extract::Query<std::collections::HashMap<String, u32>>| async move {
+                        format!("{}", q.0.len())
+                    },
+                ),
+            )
+            .route(
+                "/path/{n}",
+                get(
+                    |axum::extract::Path(n): axum::extract::Path<u32>| async move { n.to_string() },
+                ),
+            )
             .fallback(not_found)
             .layer(axum::middleware::from_fn(render_errors))
     }
@@ -310,6 +370,31 @@ mod tests {
         assert_eq!(json["status"], 404);
         assert_eq!(json["type"], "about:blank");
         assert_eq!(json["instance"], "/nope");
+    }
+
+    #[tokio::test]
+    async fn extractor_rejections_are_problems_like_every_other_error() {
+        for path in ["/query?n=x", "/path/x"] {
+            let (status, ct, body) = call(path, Some("application/json")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+            assert_eq!(ct, "application/problem+json", "{path}");
+            let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(json["status"], 400);
+            assert_eq!(json["title"], "Неверный запрос");
+            assert!(
+                json["detail"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Запрос не разобран"),
+                "{json}"
+            );
+            let (status, ct, body) = call(path, None).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert!(ct.starts_with("text/html"), "{ct}");
+            assert!(body.contains("Неверный запрос"), "{body}");
+        }
+        let (status, _, body) = call("/query?n=7", None).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "1"));
     }
 
     #[tokio::test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::format;
 
 /// Data served because 1C failed: when it was read from 1C.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stale {
     /// When the data was read from 1C, in the base's zone.
     pub as_of: DateTime<FixedOffset>,

@@ -1,7 +1,33 @@
-//! Keeping a function's OpenAPI description honest: its tests check real JSON answers against it,
-//! so the description cannot drift from the types.
+//! The portal's OpenAPI description: the pieces every function's generated part shares
+//! ([`Problems`]), and — for the parts still written by hand — a check of real JSON answers
+//! against a description, so it cannot drift from the types.
 
 use serde_json::{Value, json};
+
+use crate::Problem;
+
+/// The error answers of every JSON route: an RFC 9457 problem (`application/problem+json`).
+#[derive(utoipa::IntoResponses)]
+pub enum Problems {
+    /// A parameter is malformed (the detail says which).
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Not signed in, or the session ended.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// The signed-in person may not see this (another team's agent, a client's page…).
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// Absent, or not the viewer's.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Too many reads of 1C this minute (`Retry-After` says when to try again).
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Problem),
+    /// 1C failed and nothing is kept (kept data is answered `200` with `stale`).
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
 
 /// The schema pieces every function's description uses.
 pub mod schema {

@@ -151,6 +151,25 @@ pub fn team_debt_sales_query(agents: Option<&[Guid]>) -> Query {
     debt_sales_query(agents.map(|a| Expr::any_eq(&field(MANAGER_KEY), a.iter().copied())))
 }
 
+/// Posted, non-deleted sale documents among `ids` (a chunk of documents with a balance).
+pub fn debt_sales_by_ids_query(ids: &[Guid]) -> Query {
+    debt_sales_query(Some(Expr::any_eq(&field(REF_KEY), ids.iter().copied())))
+}
+
+/// Every balance of the company per settlement object (§3.19 without a `Condition`): only what
+/// is open, however many documents were ever posted.
+pub fn company_balances_query() -> Query {
+    Query::virtual_table(
+        CLIENT_SETTLEMENTS,
+        VirtualTable::Balance {
+            period: None,
+            condition: None,
+            dimensions: vec![CLIENT_ORDER],
+        },
+    )
+    .select([DEBT, CLIENT_ORDER])
+}
+
 /// The analytics keys of a chunk of partners (one partner owns one per counterparty and
 /// contract).
 pub fn partner_keys_query(partners: &[Guid]) -> Query {
@@ -182,7 +201,9 @@ struct KeyRow {
 }
 
 /// Which kind of receipt a payment is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub enum PaymentKind {
     Cash,
     Bank,
@@ -250,6 +271,32 @@ impl OnecClient {
                     .await
             }
         }
+    }
+
+    /// The whole company's sale documents that are owed, with each one's balance (an admin's
+    /// "everyone"): the balances first, then only those documents, by ids in chunks — reading
+    /// every sale ever posted and then their balances does not fit a page's budget at scale.
+    pub async fn company_debt_sales(
+        &self,
+    ) -> Result<(Vec<DebtSale>, HashMap<Guid, Decimal>), OnecError> {
+        let rows: Vec<DebtRow> = self.fetch(&company_balances_query()).await?;
+        let mut balances: HashMap<Guid, Decimal> = HashMap::new();
+        for r in rows {
+            if let Some(doc) = r.document {
+                *balances.entry(doc).or_insert(Decimal::ZERO) += r.debt;
+            }
+        }
+        let mut owed: Vec<Guid> = balances
+            .iter()
+            .filter(|(_, debt)| **debt > Decimal::ZERO)
+            .map(|(id, _)| *id)
+            .collect();
+        owed.sort();
+        if owed.is_empty() {
+            return Ok((Vec::new(), balances));
+        }
+        let sales = self.fetch_by_ids(&owed, debt_sales_by_ids_query).await?;
+        Ok((sales, balances))
     }
 
     /// The balance of each of `sales` (documents the caller read through an owned or a team

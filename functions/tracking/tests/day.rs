@@ -3,7 +3,7 @@
 
 mod common;
 
-use chrono::{Duration, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, TimeZone, Utc};
 use common::{JSON, Store, admin, agent, app, client, get_as, post_pings, supervisor_of};
 use onec_sim::demo::DEMO_AGENT;
 use rust_decimal::Decimal;
@@ -12,6 +12,24 @@ use uuid::Uuid;
 
 /// Metres per degree of latitude on the haversine's sphere.
 const M_PER_DEGREE: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
+
+/// `n` instants a minute apart, the last two minutes ago, all on one day of the base's zone
+/// (moved before its midnight when the last minutes cross it), and that day.
+fn minutes_of_one_day(n: i64) -> (Vec<DateTime<Utc>>, NaiveDate) {
+    let zone = onec_client::model::BaseTz::default().0;
+    let mut last = Utc::now() - Duration::minutes(2);
+    let first = last - Duration::minutes(n - 1);
+    let date = first.with_timezone(&zone).date_naive();
+    if last.with_timezone(&zone).date_naive() != date {
+        let midnight = zone
+            .from_local_datetime(&date.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc);
+        last = midnight - Duration::seconds(1);
+    }
+    let times = (0..n).rev().map(|i| last - Duration::minutes(i)).collect();
+    (times, date)
+}
 
 #[tokio::test]
 async fn agents_and_clients_cannot_read_tracking_and_a_supervisor_only_their_team() {
@@ -44,12 +62,13 @@ async fn agents_and_clients_cannot_read_tracking_and_a_supervisor_only_their_tea
 #[tokio::test]
 async fn the_supervisor_sees_the_day_with_its_track_and_figures() {
     let app = app(Store::Postgres).await;
-    // Three pings 100 m apart going north, the last a minute ago (today in the base's zone
-    // except in the first minutes after midnight).
-    let now = Utc::now();
-    let pings: Vec<Value> = (0..3)
-        .map(|i| {
-            let ts = (now - Duration::minutes(3 - i)).to_rfc3339_opts(SecondsFormat::Millis, true);
+    // Three pings 100 m apart going north, a minute apart, on one day of the base's zone.
+    let (times, date) = minutes_of_one_day(3);
+    let pings: Vec<Value> = times
+        .iter()
+        .enumerate()
+        .map(|(i, at)| {
+            let ts = at.to_rfc3339_opts(SecondsFormat::Millis, true);
             let lat = 53.29 + 100.0 * i as f64 / M_PER_DEGREE;
             json!({"id": Uuid::new_v4(), "ts": ts, "lat": lat, "lon": 69.39331, "accuracy_m": 5})
         })
@@ -66,7 +85,7 @@ async fn the_supervisor_sees_the_day_with_its_track_and_figures() {
     assert_eq!(sent.status, 202, "{}", sent.body);
 
     let me = supervisor_of(&app, &[DEMO_AGENT]).await;
-    let path = format!("/tracking?agent={DEMO_AGENT}");
+    let path = format!("/tracking?agent={DEMO_AGENT}&date={date}");
     let reply = get_as(&app, &me, &path, Some(JSON)).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let day = reply.json();
@@ -171,7 +190,8 @@ async fn the_map_loads_leaflet_from_static_and_images_only_from_the_tile_host() 
 #[tokio::test]
 async fn the_team_page_has_every_agent_with_the_last_ping() {
     let app = app(Store::Postgres).await;
-    let ts = (Utc::now() - Duration::minutes(2)).to_rfc3339_opts(SecondsFormat::Millis, true);
+    let (times, date) = minutes_of_one_day(1);
+    let ts = times[0].to_rfc3339_opts(SecondsFormat::Millis, true);
     let one = json!({"pings": [{"id": Uuid::new_v4(), "ts": ts, "lat": 53.29, "lon": 69.39, "accuracy_m": 5}]});
     assert_eq!(
         post_pings(&app, Some(&agent()), JSON, one.to_string())
@@ -180,7 +200,7 @@ async fn the_team_page_has_every_agent_with_the_last_ping() {
         202
     );
     let me = supervisor_of(&app, &[DEMO_AGENT]).await;
-    let reply = get_as(&app, &me, "/tracking/team", Some(JSON)).await;
+    let reply = get_as(&app, &me, &format!("/tracking/team?date={date}"), Some(JSON)).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let day = reply.json();
     described("TeamDay", &day);

@@ -1,12 +1,11 @@
 //! The portal's one OpenAPI description, `/api/v1/openapi.json`: every function's part, generated
-//! from the answers' types (utoipa), merged under one title. The orders and catalogue parts are
-//! still written by hand (their tests check real answers against them) and are merged in as JSON.
+//! from the answers' types and the handlers' declarations (utoipa), merged under one title.
 //!
 //! The document is committed as `static/openapi.json` (the auth function serves it, so no
 //! function links every other): `cargo run -p skazka-local --bin skazka-openapi >
 //! static/openapi.json` writes it, and a test fails when it differs from what the code generates.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use utoipa::OpenApi;
 
 /// What every part shares: the problem body of the error answers, and the bearer token of the
@@ -40,10 +39,13 @@ impl utoipa::Modify for Bearer {
     }
 }
 
-/// Each function's generated part, by function.
+/// Each function's generated part, by function (`/health` is every function's).
 pub fn parts() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
     vec![
+        ("health", skazka_app::health::ApiDoc::openapi()),
         ("auth", skazka_auth::api::ApiDoc::openapi()),
+        ("catalogue", skazka_catalogue::openapi::ApiDoc::openapi()),
+        ("orders", skazka_orders::openapi::ApiDoc::openapi()),
         ("reports", skazka_reports::ApiDoc::openapi()),
         ("debts", skazka_debts::openapi::ApiDoc::openapi()),
         ("tracking", skazka_tracking::openapi::ApiDoc::openapi()),
@@ -68,19 +70,7 @@ pub fn document() -> Value {
         "version": "1",
         "description": "Every JSON route of the portal. Pages answer HTML to browsers and the same value as JSON to `Accept: application/json`. Sign in with `POST /api/v1/auth/token` (phone and password) and send `Authorization: Bearer <access_token>`. Errors are RFC 9457 problems (`application/problem+json`). Money is KZT as a decimal in text; dates are the 1C base's (Asia/Almaty)."
     });
-    for part in [
-        skazka_orders::openapi::document(),
-        skazka_catalogue::openapi::document(),
-    ] {
-        merge(&mut doc, &part);
-    }
     name_operations(&mut doc);
-    // The public catalogue needs no session.
-    for path in ["/api/v1/catalogue", "/api/v1/catalogue/{id}"] {
-        if let Some(get) = doc.pointer_mut(&format!("/paths/{}/get", path.replace('/', "~1"))) {
-            get["security"] = json!([]);
-        }
-    }
     doc
 }
 
@@ -128,42 +118,6 @@ pub fn clashing_names() -> Vec<String> {
         }
     }
     clashes
-}
-
-/// Adds `part`'s paths and component schemas to `doc` (a schema `doc` already has stays).
-fn merge(doc: &mut Value, part: &Value) {
-    for (section, at) in [
-        ("paths", &["paths"][..]),
-        ("schemas", &["components", "schemas"][..]),
-    ] {
-        let Some(from) = at
-            .iter()
-            .try_fold(part, |v, k| v.get(*k))
-            .and_then(Value::as_object)
-        else {
-            continue;
-        };
-        let into = at.iter().fold(&mut *doc, |v, k| {
-            if !v.get(*k).is_some_and(Value::is_object) {
-                v[*k] = Value::Object(Map::new());
-            }
-            &mut v[*k]
-        });
-        let into = into.as_object_mut().expect("an object");
-        for (k, v) in from {
-            if section == "paths" || !into.contains_key(k) {
-                into.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    if let Some(responses) = part
-        .pointer("/components/responses")
-        .and_then(Value::as_object)
-    {
-        for (k, v) in responses {
-            doc["components"]["responses"][k] = v.clone();
-        }
-    }
 }
 
 /// The document as committed: pretty, with a final newline.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use skazka_accounts::sessions::{self, Kind};
 use skazka_app::AppState;
 use skazka_session::Session;
-use skazka_web::openapi::Problems;
+use skazka_web::openapi::{BodyProblems, Problems};
 use skazka_web::{AppError, Problem};
 
 use crate::signin::{self, ClientAddress, RefreshRefusal, Refusal, Started};
@@ -69,8 +69,8 @@ fn problem(status: StatusCode, detail: String) -> Response {
     request_body(content = TokenRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 422, description = "Not a phone number", body = Problem, content_type = "application/problem+json"),
         Problems,
+        BodyProblems,
     )
 )]
 pub async fn token(
@@ -124,7 +124,7 @@ pub struct RefreshRequest {
     summary = "A new pair of tokens for a refresh token (which is spent)",
     description = "A spent refresh token presented again ends the whole session (except within a few seconds, when it yields the same successor: two tabs).",
     request_body(content = RefreshRequest, content_type = "application/json"),
-    responses((status = 200, description = "Refreshed", body = TokenResponse), Problems)
+    responses((status = 200, description = "Refreshed", body = TokenResponse), Problems, BodyProblems)
 )]
 pub async fn refresh(
     State(state): State<AppState>,
@@ -161,7 +161,7 @@ pub struct RevokeRequest {
     tag = "auth",
     summary = "Sign out: ends the session of the refresh token given, or of the bearer token",
     request_body(content = Option<RevokeRequest>, content_type = "application/json"),
-    responses((status = 200, description = "Revoked (also for an unknown token)", body = Revoked), Problems),
+    responses((status = 200, description = "Revoked (also for an unknown token)", body = Revoked), Problems, BodyProblems),
     security((), ("bearer" = []))
 )]
 pub async fn revoke(

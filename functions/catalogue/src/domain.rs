@@ -10,7 +10,7 @@ use crate::offers::{Delivery, PriceLine, Stock};
 use crate::store::{PackageRow, ProductRow};
 
 /// Stock as the public sees it: never the exact figure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StockLevel {
     InStock,
@@ -49,7 +49,7 @@ impl StockLevel {
 }
 
 /// A price per one unit: the base unit or a package.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct UnitPrice {
     /// `кг`, `шт`, `коробка 10 шт`…
     pub unit: String,
@@ -58,7 +58,7 @@ pub struct UnitPrice {
 }
 
 /// A product in the listing.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Card {
     pub id: Guid,
     pub name: String,
@@ -74,14 +74,14 @@ pub struct Card {
 }
 
 /// A product folder, as a product page names it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GroupRef {
     pub id: Guid,
     pub name: String,
 }
 
 /// A product's public page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ProductPage {
     #[serde(flatten)]
     pub card: Card,

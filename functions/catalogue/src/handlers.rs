@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use onec_client::Guid;
 use skazka_reads::REFERENCE;
 use skazka_viewer::parse_guid;
-use skazka_web::AppError;
+use skazka_web::{AppError, Stale};
 
+use crate::domain::ProductPage;
 use crate::listing::{Here, Listing};
 use crate::service::CatalogueService;
 use crate::views;
@@ -100,12 +101,17 @@ pub async fn api_product(
 ) -> Result<Response, AppError> {
     let id = parse_guid(&id).ok_or(AppError::NotFound)?;
     let (page, _, stale) = svc.product(id).await?.ok_or(AppError::NotFound)?;
-    let mut body = serde_json::to_value(&page).map_err(|e| AppError::Internal(e.to_string()))?;
-    if let Some(stale) = stale {
-        body["stale"] =
-            serde_json::to_value(stale).map_err(|e| AppError::Internal(e.to_string()))?;
-    }
-    Ok(Json(body).into_response())
+    Ok(Json(ProductAnswer { page, stale }).into_response())
+}
+
+/// `/api/v1/catalogue/{guid}`'s answer: the product's page and, when the prices or stock are kept
+/// data, how old.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProductAnswer {
+    #[serde(flatten)]
+    pub page: ProductPage,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale: Option<Stale>,
 }
 
 /// `GET /catalogue/files/{guid}`: a visible product's attached picture, read from 1C once and

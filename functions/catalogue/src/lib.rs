@@ -15,7 +15,7 @@
 //! - [`listing`]: the listing's parameters and links; [`text`]: search text and slugs;
 //! - [`edge`]: `Cache-Control`, `ETag` and `304` for public answers, `no-store` for employees';
 //! - [`views`] (public) and [`staff`] (employees: handlers and views);
-//! - [`openapi`]: the JSON answers' description, `/api/v1/catalogue/openapi.json`.
+//! - [`openapi`]: this function's part of the portal's OpenAPI description.
 
 use axum::Router;
 use axum::extract::FromRef;
@@ -101,7 +101,6 @@ pub fn routes(app: &AppState) -> Router<AppState> {
         .route("/robots.txt", get(robots))
         .route("/api/v1/catalogue", get(api_catalogue))
         .route("/api/v1/catalogue/{id}", get(api_product))
-        .route("/api/v1/catalogue/openapi.json", get(openapi::handler))
         .route_layer(axum::middleware::from_fn_with_state(policy, edge::public));
     let staff = Router::new()
         .route("/catalogue/{item}/staff", get(staff::product_fragment))

@@ -28,7 +28,7 @@ pub struct Here {
 }
 
 /// A page of cards as the listing shows it and the API answers it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Listing {
     pub items: Vec<Card>,
     pub total: i64,

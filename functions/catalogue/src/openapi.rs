@@ -1,131 +1,121 @@
-//! The OpenAPI 3.1 description of the public catalogue's JSON, served at
-//! `GET /api/v1/catalogue/openapi.json`. The tests check real answers against it
-//! ([`skazka_web::openapi::check`]), so the description cannot drift from the types.
+//! This function's part of the portal's OpenAPI description (`/api/v1/openapi.json`), generated
+//! from the answers' types: the public catalogue's JSON (no session; one cacheable document for
+//! everyone) and the employees' stock and price tables.
 
-use axum::Json;
-use serde_json::{Value, json};
-use skazka_web::openapi::schema::{guid, money, nullable};
+use onec_client::Guid;
+use skazka_web::Problem;
 
-/// `GET /api/v1/catalogue/openapi.json`.
-pub async fn handler() -> Json<Value> {
-    Json(document())
+use crate::handlers::ProductAnswer;
+use crate::listing::Listing;
+use crate::staff::{PriceTable, StockTable};
+
+/// The listing's filters, as the listing page takes them. A malformed value is a `400` problem.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListingParams {
+    /// Search: every word must occur in the name, code or manufacturer, as part of a word, in any
+    /// order; case and ё/е do not matter. At most 100 characters.
+    pub q: Option<String>,
+    /// A product folder: its products and those of the folders below it.
+    pub group: Option<Guid>,
+    /// A manufacturer's GUID, or `none` for products without one.
+    pub maker: Option<String>,
+    /// `1`: only products with free stock.
+    pub in_stock: Option<String>,
+    /// `name` (with `q`: best matches first), `code`, or `new` (newest first).
+    pub sort: Option<String>,
+    /// 1-based, 24 products a page, at most 1000.
+    #[param(minimum = 1, maximum = 1000)]
+    pub page: Option<i64>,
 }
 
-fn query(name: &str, schema: Value, description: &str) -> Value {
-    json!({"name": name, "in": "query", "schema": schema, "description": description})
+/// The price kind of `/catalogue/prices`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct KindParam {
+    /// One of the price kinds the site shows; default the first. Another is a `400`.
+    pub kind: Option<Guid>,
 }
 
-fn op(summary: &str, params: Value, schema: &str) -> Value {
-    let problem = json!({"$ref": "#/components/responses/Problem"});
-    json!({"get": {
-        "summary": summary,
-        "parameters": params,
-        "responses": {
-            "200": {
-                "description": "OK; `Cache-Control: public, …`, a strong `ETag`",
-                "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}
-            },
-            "304": {"description": "Not modified (`If-None-Match` matched the `ETag`)"},
-            "400": problem, "404": problem, "503": problem
-        }
-    }})
+/// A product's id.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct ProductPath {
+    /// The product's ref; a hidden, deleted or unknown product (or not a GUID) is `404`.
+    pub id: Guid,
 }
 
-/// The whole description.
-pub fn document() -> Value {
-    let params = json!([
-        query(
-            "q",
-            json!({"type": "string", "maxLength": 100}),
-            "search: every word must occur in the name, code or manufacturer, as part of a word, in any order; case and ё/е do not matter"
-        ),
-        query(
-            "group",
-            guid(),
-            "a product folder: its products and those of the folders below it"
-        ),
-        query(
-            "maker",
-            json!({"type": "string"}),
-            "a manufacturer's GUID, or `none` for products without one"
-        ),
-        query(
-            "in_stock",
-            json!({"type": "string", "enum": ["0", "1"]}),
-            "`1`: only products with free stock"
-        ),
-        query(
-            "sort",
-            json!({"type": "string", "enum": ["name", "code", "new"]}),
-            "by name (with `q`: best matches first), by code, newest first"
-        ),
-        query(
-            "page",
-            json!({"type": "integer", "minimum": 1, "maximum": 1000}),
-            "1-based; 24 products a page"
-        ),
-    ]);
-    let id = json!([{"name": "id", "in": "path", "required": true, "schema": guid()}]);
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Сказка — каталог",
-            "version": "1",
-            "description": "The public product catalogue: visible products (not hidden on the site in 1C, not marked for deletion) with the public price kind's price per base unit and per package, and stock as a level only. The same document for everyone, cached at the edge. `stale` says how old the prices and stock are when 1C could not be asked."
-        },
-        "paths": {
-            "/api/v1/catalogue": op("Products, filtered, searched, sorted, a page at a time", params, "Listing"),
-            "/api/v1/catalogue/{id}": op("One product", id, "ProductPage")
-        },
-        "components": {
-            "responses": {
-                "Problem": {
-                    "description": "RFC 9457 problem",
-                    "content": {"application/problem+json": {"schema": {"type": "object", "required": ["type", "title", "status"]}}}
-                }
-            },
-            "schemas": {
-                "Stale": {"type": "object", "required": ["as_of", "age_seconds"], "properties": {
-                    "as_of": {"type": "string", "format": "date-time"}, "age_seconds": {"type": "integer"}
-                }},
-                "UnitPrice": {"type": "object", "required": ["unit", "price"], "properties": {
-                    "unit": {"type": "string", "description": "кг, шт, or a package's name"}, "price": money()
-                }},
-                "StockLevel": {"type": "string", "enum": ["in_stock", "low", "out"], "description": "«в наличии», «мало» (below a configured threshold), «нет в наличии»"},
-                "Card": {"type": "object", "required": ["id", "name", "code", "url", "manufacturer", "image", "price", "stock"], "properties": {
-                    "id": guid(), "name": {"type": "string"}, "code": {"type": "string"},
-                    "url": {"type": "string", "description": "the product page's path"},
-                    "manufacturer": {"type": ["string", "null"]},
-                    "image": {"type": ["string", "null"], "description": "the picture's path; null: none"},
-                    "price": nullable(json!({"$ref": "#/components/schemas/UnitPrice"})),
-                    "stock": {"$ref": "#/components/schemas/StockLevel"}
-                }},
-                "Listing": {"type": "object", "required": ["items", "total", "page", "page_size"], "properties": {
-                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Card"}},
-                    "total": {"type": "integer"}, "page": {"type": "integer"}, "page_size": {"type": "integer"},
-                    "stale": {"$ref": "#/components/schemas/Stale"}
-                }},
-                "GroupRef": {"type": "object", "required": ["id", "name"], "properties": {"id": guid(), "name": {"type": "string"}}},
-                "ProductPage": {"type": "object", "required": ["id", "name", "code", "url", "manufacturer", "image", "price", "stock", "description", "groups", "weighed", "prices", "images", "next_delivery"], "properties": {
-                    "id": guid(), "name": {"type": "string"}, "code": {"type": "string"}, "url": {"type": "string"},
-                    "manufacturer": {"type": ["string", "null"]},
-                    "image": {"type": ["string", "null"]},
-                    "price": nullable(json!({"$ref": "#/components/schemas/UnitPrice"})),
-                    "stock": {"$ref": "#/components/schemas/StockLevel"},
-                    "description": {"type": "string"},
-                    "groups": {"type": "array", "items": {"$ref": "#/components/schemas/GroupRef"}, "description": "its folders from the top down"},
-                    "weighed": {"type": "boolean"},
-                    "prices": {"type": "array", "items": {"$ref": "#/components/schemas/UnitPrice"}, "description": "per base unit, then per each package"},
-                    "images": {"type": "array", "items": {"type": "string"}},
-                    "next_delivery": {"type": ["string", "null"], "format": "date", "description": "when out of stock: the soonest expected delivery"},
-                    "stale": {"$ref": "#/components/schemas/Stale"}
-                }}
-            }
-        }
-    })
+/// The public answers' errors (no session, so no 401/403).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum PublicProblems {
+    /// Not modified: `If-None-Match` matched the `ETag`.
+    #[response(status = 304)]
+    NotModified,
+    /// A parameter is malformed (the detail says which).
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// No such visible product.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Postgres or 1C failed and nothing is kept.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
 }
 
-/// Checks `value` against the schema named `schema` of this document.
-pub fn check(value: &Value, schema: &str) -> Vec<String> {
-    skazka_web::openapi::check(&document(), value, schema)
-}
+#[utoipa::path(
+    get,
+    path = "/api/v1/catalogue",
+    tag = "catalogue",
+    summary = "Products, filtered, searched, sorted, a page at a time",
+    description = "Visible products (not hidden on the site in 1C, not marked for deletion) with the public price per base unit and stock as a level only. `Cache-Control: public, …` and a strong `ETag`; `stale` says how old the prices and stock are when 1C could not be asked.",
+    params(ListingParams),
+    security(()),
+    responses((status = 200, description = "A page of products", body = Listing), PublicProblems)
+)]
+#[allow(dead_code)]
+fn listing() {}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/catalogue/{id}",
+    tag = "catalogue",
+    summary = "One product: its folders, prices per unit and package, pictures, next delivery",
+    params(ProductPath),
+    security(()),
+    responses((status = 200, description = "The product", body = ProductAnswer), PublicProblems)
+)]
+#[allow(dead_code)]
+fn product() {}
+
+#[utoipa::path(
+    get,
+    path = "/catalogue/stock",
+    tag = "catalogue",
+    summary = "Employees: what can be sold today at the configured warehouse",
+    description = "The listing's filters apply. `/catalogue/stock/export.xlsx` and `export.csv` download the same lines.",
+    params(ListingParams),
+    responses((status = 200, description = "The stock", body = StockTable), skazka_web::openapi::Problems)
+)]
+#[allow(dead_code)]
+fn stock() {}
+
+#[utoipa::path(
+    get,
+    path = "/catalogue/prices",
+    tag = "catalogue",
+    summary = "Employees: one price kind's current prices",
+    description = "The listing's filters apply. `/catalogue/prices/export.xlsx` and `export.csv` download the same lines.",
+    params(KindParam, ListingParams),
+    responses((status = 200, description = "The prices", body = PriceTable), skazka_web::openapi::Problems)
+)]
+#[allow(dead_code)]
+fn prices() {}
+
+/// The catalogue routes' part of the portal's description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(listing, product, stock, prices))]
+pub struct ApiDoc;

@@ -200,7 +200,7 @@ fn deliveries_list(list: &[Delivery]) -> Markup {
 }
 
 /// A line of the stock table.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StockLine {
     pub id: Guid,
     pub code: String,
@@ -216,7 +216,7 @@ pub struct StockLine {
 }
 
 /// A line of a price list.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PriceListLine {
     pub id: Guid,
     pub code: String,
@@ -226,6 +226,25 @@ pub struct PriceListLine {
     pub since: Option<NaiveDate>,
     /// Set in the last 7 days.
     pub recent: bool,
+}
+
+/// `/catalogue/stock` as JSON.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StockTable {
+    pub lines: Vec<StockLine>,
+    /// Present when 1C failed and these are the last good figures.
+    pub stale: Option<Stale>,
+}
+
+/// `/catalogue/prices` as JSON.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PriceTable {
+    /// The price kind shown.
+    pub kind: Guid,
+    pub kind_name: String,
+    pub lines: Vec<PriceListLine>,
+    /// Present when 1C failed and these are the last good prices.
+    pub stale: Option<Stale>,
 }
 
 /// `xlsx` from `/…/export.xlsx`, else the page or JSON.
@@ -292,9 +311,7 @@ pub async fn stock(
     let stale = Served::<()>::oldest(stock.stale, deliveries.stale);
     let answer = match out {
         Output::File(f) => f.download(&stock_table(&lines, today), &format!("stock-{today}"))?,
-        Output::Page(Format::Json) => {
-            axum::Json(serde_json::json!({ "lines": lines, "stale": stale })).into_response()
-        }
+        Output::Page(Format::Json) => axum::Json(StockTable { lines, stale }).into_response(),
         Output::Page(Format::Html) => {
             let chrome = skazka_session::chrome(Some(&session));
             staff_page(
@@ -494,9 +511,12 @@ pub async fn prices(
         Output::File(f) => {
             f.download(&price_table(&lines, &kind_name), &format!("prices-{today}"))?
         }
-        Output::Page(Format::Json) => axum::Json(serde_json::json!({
-            "kind": kind, "kind_name": kind_name, "lines": lines, "stale": list.stale,
-        }))
+        Output::Page(Format::Json) => axum::Json(PriceTable {
+            kind,
+            kind_name,
+            lines,
+            stale: list.stale,
+        })
         .into_response(),
         Output::Page(Format::Html) => {
             let chrome = skazka_session::chrome(Some(&session));

@@ -23,13 +23,8 @@ async fn the_listing_shows_every_visible_product_and_nothing_hidden_or_deleted()
     );
 
     let listing = get_json(&app, "/api/v1/catalogue").await;
-    assert_eq!(
-        skazka_catalogue::openapi::check(&listing, "Listing"),
-        Vec::<String>::new()
-    );
+    assert_eq!(undescribed("Listing", &listing), Vec::<String>::new());
     assert_eq!(listing["total"], visible.len() as i64);
-    let doc = get_json(&app, "/api/v1/catalogue/openapi.json").await;
-    assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(listing["items"].as_array().unwrap().len(), 24);
 
     let sitemap = get(&app, "/sitemap.xml").await;
@@ -159,6 +154,7 @@ async fn price_and_stock_are_the_simulators_and_a_sold_out_product_shows_none_af
         .find(|p| free_stock(&app, p.id) >= Decimal::from(50) && main_price(&app, p.id).is_some())
         .expect("a product well in stock");
     let page = get_json(&app, &format!("/api/v1/catalogue/{}", product.id)).await;
+    assert_eq!(undescribed("ProductAnswer", &page), Vec::<String>::new());
     assert_eq!(
         dec(&page["price"]["price"]),
         main_price(&app, product.id).unwrap()

@@ -126,3 +126,14 @@ async fn the_stock_and_price_tables_are_for_employees_only_and_export_to_xlsx() 
     .await;
     assert_eq!(wrong.status, 400);
 }
+
+#[tokio::test]
+async fn the_tables_answer_json_as_the_openapi_document_describes() {
+    let (app, _) = refreshed().await;
+    let stock = json_as(&app, &employee(), "/catalogue/stock?q=сосиски").await;
+    assert_eq!(undescribed("StockTable", &stock), Vec::<String>::new());
+    assert!(!stock["lines"].as_array().unwrap().is_empty());
+    let prices = json_as(&app, &employee(), "/catalogue/prices").await;
+    assert_eq!(undescribed("PriceTable", &prices), Vec::<String>::new());
+    assert!(!prices["lines"].as_array().unwrap().is_empty());
+}

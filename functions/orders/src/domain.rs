@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 /// The portal's status of an order as the pages show and answer it. Decided only by
 /// [`model::OrderStatus::of`], the one rule (docs/onec.md §5.2); this adds the labels and the wire
 /// form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = OrderStatusCode)]
 pub enum Status {
     /// Taken and not yet closed: `НеСогласован`, `КОбеспечению`, `КОтгрузке`.
     Created,
@@ -71,7 +72,7 @@ impl Status {
 }
 
 /// The status of an order: the portal's, and 1C's own beside it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrderStatus {
     pub status: Status,
     /// 1C's status as 1C users read it ("К отгрузке"); empty when 1C sent none.
@@ -136,7 +137,7 @@ pub fn at(tz: BaseTz, t: NaiveDateTime) -> DateTime<FixedOffset> {
 }
 
 /// One order as a list shows it (and the header of its page).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrderSummary {
     pub id: Guid,
     /// The number as 1C users read it (`КК00-000123` → `КК00-123`).
@@ -208,7 +209,8 @@ impl OrderSummary {
 }
 
 /// A document line.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = DocumentLine)]
 pub struct Line {
     pub line_number: i64,
     pub product: String,
@@ -255,7 +257,7 @@ impl Line {
 }
 
 /// Totals of the lines that count (not cancelled).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LineTotals {
     pub amount: Decimal,
     pub vat: Decimal,
@@ -277,7 +279,7 @@ pub fn totals(lines: &[Line]) -> LineTotals {
 }
 
 /// Where and when the agent took the order (Агент Плюс).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Taken {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
@@ -297,7 +299,7 @@ impl Taken {
 }
 
 /// A sale document made from an order, with what is left to pay.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LinkedSale {
     pub id: Guid,
     pub number: String,
@@ -322,7 +324,7 @@ impl LinkedSale {
 }
 
 /// An order's page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrderDetail {
     pub order: OrderSummary,
     pub lines: Vec<Line>,
@@ -338,7 +340,7 @@ pub struct OrderDetail {
 }
 
 /// A sale document's page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SaleDetail {
     pub id: Guid,
     pub number: String,

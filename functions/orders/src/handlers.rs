@@ -149,12 +149,13 @@ pub async fn list(
     }))
 }
 
-/// A document and, when it is kept data, how old.
-#[derive(Serialize)]
-struct Detail<'a, T: Serialize> {
+/// A document page's JSON: the document and, when it is kept data, how old.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Detail<T> {
     #[serde(flatten)]
-    data: &'a T,
-    stale: Option<&'a Stale>,
+    pub data: T,
+    /// Present when 1C failed and this is the last good data.
+    pub stale: Option<Stale>,
 }
 
 /// A detail page is one agent's or one client's: a supervisor or an admin who opens one without
@@ -196,11 +197,11 @@ pub async fn order(
     let served = svc.order(&viewer, id).await?;
     let nav = pages.nav(&viewer);
     let detail = Detail {
-        data: &served.value,
-        stale: served.stale.as_ref(),
+        data: served.value,
+        stale: served.stale,
     };
     Ok(format.respond(&detail, |d| {
-        views::order_page(&nav, &chrome, d.data, d.stale)
+        views::order_page(&nav, &chrome, &d.data, d.stale.as_ref())
     }))
 }
 
@@ -223,10 +224,10 @@ pub async fn sale(
     };
     let nav = pages.nav(&viewer);
     let detail = Detail {
-        data: &served.value,
-        stale: served.stale.as_ref(),
+        data: served.value,
+        stale: served.stale,
     };
     Ok(format.respond(&detail, |d| {
-        views::sale_page(&nav, &chrome, d.data, d.stale)
+        views::sale_page(&nav, &chrome, &d.data, d.stale.as_ref())
     }))
 }

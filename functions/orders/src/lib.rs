@@ -12,7 +12,7 @@
 //! - [`team`]: the team's day a supervisor sees before picking an agent.
 //! - [`list`]: a list's range, presets, search, sort and grouping by day.
 //! - [`views`]: the phone-first Russian pages; [`e1c`]: links into the 1C client.
-//! - [`openapi`]: the JSON answers' description, served at `/orders/openapi.json`.
+//! - [`openapi`]: this function's part of the portal's OpenAPI description.
 
 use axum::Router;
 use axum::extract::FromRef;
@@ -81,7 +81,6 @@ pub fn routes(app: &AppState) -> Router<AppState> {
         .iter()
         .fold(Router::new(), |r, l| r.route(l.path, get(handlers::list)));
     lists
-        .route("/orders/openapi.json", get(openapi::handler))
         .route("/orders/{id}", get(handlers::order))
         .route("/my/orders/{id}", get(handlers::order))
         .route("/sales/{id}", get(handlers::sale))

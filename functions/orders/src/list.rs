@@ -24,7 +24,8 @@ pub struct ListParams {
 }
 
 /// How rows are ordered within each day.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = OrdersSort)]
 pub enum Sort {
     #[default]
     #[serde(rename = "time")]
@@ -196,7 +197,8 @@ pub fn presets(date: OrderDate, today: NaiveDate) -> Vec<Preset> {
 }
 
 /// One day of a list.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = OrdersDay)]
 pub struct Day {
     pub date: NaiveDate,
     pub count: usize,
@@ -206,7 +208,7 @@ pub struct Day {
 }
 
 /// A list page: the orders of a range, searched, sorted and grouped by day.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OrderList {
     /// `taken` (by order date) or `shipment` (by shipment date).
     pub date_kind: &'static str,

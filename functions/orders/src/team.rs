@@ -13,7 +13,8 @@ use crate::list::ListQuery;
 use crate::service::AgentOrders;
 
 /// One agent's line of the team's day.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = TeamAgentLine)]
 pub struct AgentLine {
     pub agent: Guid,
     pub name: String,
@@ -23,7 +24,8 @@ pub struct AgentLine {
 }
 
 /// The team's orders of a range, per agent.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = TeamOrders)]
 pub struct TeamDay {
     /// `taken` (by order date) or `shipment` (by shipment date).
     pub date_kind: &'static str,

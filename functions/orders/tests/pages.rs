@@ -627,32 +627,32 @@ async fn another_agents_documents_and_malformed_guids_are_404() {
 
 #[tokio::test]
 async fn json_answers_are_described_by_the_openapi_document() {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_value(skazka_orders::openapi::ApiDoc::openapi()).unwrap();
+    let check = |name: &str, value: &serde_json::Value| {
+        assert_eq!(
+            skazka_testkit::openapi::check(&doc, name, value),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    };
     let app = skazka_testkit::app().await;
     let sim = app.sim.sim().clone();
     let to = sim.as_of();
     let from = to - Days::new(6);
     let list = json_as(&app, &agent(), &format!("/orders?from={from}&to={to}")).await;
-    assert_eq!(
-        skazka_orders::openapi::check(&list, "OrderList"),
-        Vec::<String>::new()
-    );
+    check("OrdersOrTeam", &list);
+    check("OrderList", &list);
     let id = sim.read(order_with_cancelled_line_and_sale);
     let detail = json_as(&app, &agent(), &format!("/orders/{id}")).await;
-    assert_eq!(
-        skazka_orders::openapi::check(&detail, "OrderDetail"),
-        Vec::<String>::new()
-    );
+    check("Detail_OrderDetail", &detail);
     let sale = detail["sales"][0]["id"].as_str().unwrap().to_owned();
     let sale = json_as(&app, &agent(), &format!("/sales/{sale}")).await;
-    assert_eq!(
-        skazka_orders::openapi::check(&sale, "SaleDetail"),
-        Vec::<String>::new()
-    );
+    check("Detail_SaleDetail", &sale);
     let mine = json_as(&app, &client(), &format!("/my/orders?from={from}&to={to}")).await;
-    assert_eq!(
-        skazka_orders::openapi::check(&mine, "OrderList"),
-        Vec::<String>::new()
-    );
-    let doc = json_as(&app, &agent(), "/orders/openapi.json").await;
-    assert_eq!(doc["openapi"], "3.1.0");
+    check("OrderList", &mine);
+    let supervisor = supervisor_of(&app, &[onec_sim::demo::DEMO_AGENT]).await;
+    let team = json_as(&app, &supervisor, &format!("/orders?from={from}&to={to}")).await;
+    check("TeamOrders", &team);
+    check("OrdersOrTeam", &team);
 }

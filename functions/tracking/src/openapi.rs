@@ -4,7 +4,7 @@
 //! what the phone sends.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use skazka_web::openapi::Problems;
+use skazka_web::openapi::{BodyProblems, Problems};
 use uuid::Uuid;
 
 use crate::handlers::AgentDay;
@@ -58,9 +58,8 @@ pub struct DayParam {
     request_body(content = PingBatch, content_type = "application/json"),
     responses(
         (status = 202, description = "Stored, already stored and refused pings", body = Accepted),
-        (status = 413, description = "Too many pings or bytes", body = skazka_web::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = skazka_web::Problem, content_type = "application/problem+json"),
         Problems,
+        BodyProblems,
     ),
     security(("bearer" = []))
 )]

@@ -14,7 +14,7 @@ use crate::AppState;
 /// Each probe gives up after this long, so `/health` answers within it.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     /// `ok`, `degraded` (an optional backend is down) or `unavailable` (a required one is).
     pub status: &'static str,
@@ -23,7 +23,7 @@ pub struct Health {
 }
 
 /// The function's backends: only those it uses (see [`crate::Uses`]).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Backends {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub onec: Option<Backend>,
@@ -34,7 +34,8 @@ pub struct Backends {
     pub pings: Option<Backend>,
 }
 
-#[derive(Debug, Serialize)]
+/// One backend: what and where it is, whether the function needs it, and whether it answered.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Backend {
     pub kind: String,
     pub location: String,
@@ -139,6 +140,18 @@ pub async fn check(state: &AppState, service: &'static str) -> Health {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "health",
+    summary = "Each backend the function uses, and whether it answers now",
+    description = "No session needed. 1C is reported but not required: pages serve kept data while 1C is away.",
+    security(()),
+    responses(
+        (status = 200, description = "Every required backend answers", body = Health),
+        (status = 503, description = "A required backend does not", body = Health)
+    )
+)]
 pub async fn handler(State(state): State<AppState>, service: &'static str) -> Response {
     let health = check(&state, service).await;
     let code = if health.status == "unavailable" {
@@ -153,3 +166,8 @@ pub async fn handler(State(state): State<AppState>, service: &'static str) -> Re
     );
     response
 }
+
+/// `/health`'s part of the portal's OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(handler))]
+pub struct ApiDoc;

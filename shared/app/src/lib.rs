@@ -12,7 +12,7 @@ use onec_client::{ClientConfig, OnecClient};
 use skazka_cache::{CacheHandle, MemoryCache, RedisCache};
 pub use skazka_config::Uses;
 use skazka_config::{Config, Secret};
-use skazka_pings::{DynamoPings, PingStore, PostgresPings};
+use skazka_pings::{PingStore, PostgresPings};
 use skazka_reads::Reader;
 use skazka_store::PgPool;
 
@@ -85,6 +85,27 @@ pub enum InitError {
     /// The function uses a backend that was not given (a configuration the checks let through).
     #[error("{0} is used by this function but not configured")]
     Missing(&'static str),
+    /// `PINGS_TABLE` is set, but this binary was built without DynamoDB.
+    #[error("PINGS_TABLE is set, but this function is built without the `dynamodb` feature")]
+    NoDynamo,
+}
+
+#[cfg(feature = "dynamodb")]
+async fn dynamo_pings(
+    settings: &skazka_config::PingsSettings,
+    retention: chrono::Duration,
+) -> Result<Arc<dyn PingStore>, InitError> {
+    Ok(Arc::new(
+        skazka_pings::DynamoPings::connect(settings, retention).await,
+    ))
+}
+
+#[cfg(not(feature = "dynamodb"))]
+async fn dynamo_pings(
+    _: &skazka_config::PingsSettings,
+    _: chrono::Duration,
+) -> Result<Arc<dyn PingStore>, InitError> {
+    Err(InitError::NoDynamo)
 }
 
 /// Everything a handler needs. Cheap to clone (an `Arc`).
@@ -163,9 +184,7 @@ impl AppState {
         let retention = chrono::Duration::days(config.tracking.retention_days.into());
         let pings: Option<Arc<dyn PingStore>> = match (uses.pings, &config.pings, &postgres) {
             (false, _, _) => None,
-            (true, Some(settings), _) => {
-                Some(Arc::new(DynamoPings::connect(settings, retention).await))
-            }
+            (true, Some(settings), _) => Some(dynamo_pings(settings, retention).await?),
             (true, None, Some(pg)) => {
                 Some(Arc::new(PostgresPings::new(pg.pool.clone(), retention)))
             }

@@ -8,9 +8,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+#[cfg(feature = "dynamodb")]
 mod dynamo;
 mod postgres;
 
+#[cfg(feature = "dynamodb")]
 pub use dynamo::DynamoPings;
 pub use postgres::PostgresPings;
 

@@ -199,7 +199,11 @@ pub async fn not_found() -> AppError {
 ///
 /// and leaves every other response as it is.
 pub async fn render_errors(request: Request, next: Next) -> Response {
-    let format = Format::from_headers(request.headers());
+    // The API under `/api/` answers programs: its errors are problems whatever `Accept` says.
+    let format = match request.uri().path().starts_with("/api/") {
+        true => Format::Json,
+        false => Format::from_headers(request.headers()),
+    };
     let instance = request.uri().path().to_owned();
     let request_id = request
         .headers()

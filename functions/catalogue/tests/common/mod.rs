@@ -75,6 +75,26 @@ pub async fn get_as(app: &TestApp, who: &Identity, path: &str) -> Reply {
     send(&router(app), request).await
 }
 
+/// A JSON request as `who` (the bearer token of the sign-in API).
+pub async fn json_as(app: &TestApp, who: &Identity, path: &str) -> serde_json::Value {
+    let token = app.state.sessions().issue(who).unwrap().token;
+    let request = Request::get(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept", JSON)
+        .body(Body::empty())
+        .unwrap();
+    let reply = send(&router(app), request).await;
+    assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+    reply.json()
+}
+
+/// The problems of `value` against the catalogue's schema `name`.
+pub fn undescribed(name: &str, value: &serde_json::Value) -> Vec<String> {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_value(skazka_catalogue::openapi::ApiDoc::openapi()).unwrap();
+    skazka_testkit::openapi::check(&doc, name, value)
+}
+
 /// A product of the simulator's base, read from its own table.
 #[derive(Clone, Debug)]
 pub struct SimProduct {

@@ -200,7 +200,13 @@ async fn the_team_page_has_every_agent_with_the_last_ping() {
         202
     );
     let me = supervisor_of(&app, &[DEMO_AGENT]).await;
-    let reply = get_as(&app, &me, &format!("/tracking/team?date={date}"), Some(JSON)).await;
+    let reply = get_as(
+        &app,
+        &me,
+        &format!("/tracking/team?date={date}"),
+        Some(JSON),
+    )
+    .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let day = reply.json();
     described("TeamDay", &day);

@@ -463,7 +463,7 @@ impl Config {
                 Err(_) => {
                     r.bad(
                         "ONEC_TIMEZONE",
-                        "an IANA time zone name such as Asia/Almaty",
+                        "an IANA zone of Asia (such as Asia/Almaty), Etc/… or UTC",
                         Some(v),
                     );
                     chrono_tz::Asia::Almaty

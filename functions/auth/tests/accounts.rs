@@ -231,7 +231,6 @@ async fn sign_out_is_seen_by_another_functions_router() {
         "{}",
         team.body
     );
-    let everyone = team.body.matches('-').count();
 
     // The admin narrows the team to the demo agent: the supervisor's tokens end at once, and the
     // next one carries the new team.
@@ -260,8 +259,11 @@ async fn sign_out_is_seen_by_another_functions_router() {
         .join("; ");
     let narrowed = ask(cookie).await;
     assert!(narrowed.body.contains(&agent), "{}", narrowed.body);
-    assert!(
-        narrowed.body.matches('-').count() < everyone,
+    // Exactly the demo agent (the team before may already be that: Redis is shared between runs,
+    // and a previous run's narrowed team can still be cached when this one starts).
+    assert_eq!(
+        narrowed.body.matches("Guid(").count(),
+        1,
         "{}",
         narrowed.body
     );

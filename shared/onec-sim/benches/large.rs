@@ -51,9 +51,13 @@ fn main() {
         ..SimConfig::default()
     };
     let started = Instant::now();
+    let mut shown = usize::MAX;
     let sim = Simulator::with_progress(config, &mut |share| {
         let pct = (share * 100.0) as usize;
-        eprint!("\rgenerating large base: {pct:3}%");
+        if pct != shown {
+            shown = pct;
+            eprint!("\rgenerating large base: {pct:3}%");
+        }
     });
     eprintln!();
     let generation = started.elapsed();
@@ -77,6 +81,9 @@ fn main() {
         status_mib("VmRSS:")
     );
 
+    if std::env::var_os("CENSUS").is_some() {
+        sim.read(census);
+    }
     let agent = sim.demo().agent;
     let day = as_of - Days::days(1);
     let p = |pairs: &[(&str, String)]| {
@@ -108,4 +115,61 @@ fn main() {
     ]);
     let (d, bytes) = time(&sim, &month, &month_params, 21);
     println!("a month of Turnovers with Condition: median {d:.2?} over 21 runs ({bytes} bytes)");
+}
+
+/// Where the base's memory goes: rows and values per table (tabular sections counted inside their
+/// owner), and how many distinct long strings the values point at (`CENSUS=1`).
+fn census(db: &onec_sim::db::Db) {
+    use onec_sim::value::Value;
+    use std::collections::HashSet;
+    #[derive(Default)]
+    struct Count {
+        rows: usize,
+        section_rows: usize,
+        values: usize,
+    }
+    fn walk(v: &Value, count: &mut Count, strings: &mut HashSet<usize>) {
+        count.values += 1;
+        match v {
+            Value::Str(s) => {
+                strings.insert(s.as_ptr() as usize);
+            }
+            Value::Table(rows) => {
+                for r in rows.iter() {
+                    count.section_rows += 1;
+                    r.iter().for_each(|v| walk(v, count, strings));
+                }
+            }
+            _ => {}
+        }
+    }
+    let schema = onec_sim::schema::Schema::get();
+    let mut strings = HashSet::new();
+    let mut per: Vec<(&str, Count)> = db
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut count = Count {
+                rows: t.rows.len(),
+                ..Count::default()
+            };
+            for v in t.rows.iter().flat_map(|r| r.iter()) {
+                walk(v, &mut count, &mut strings);
+            }
+            (schema.sets[i].name.as_str(), count)
+        })
+        .collect();
+    per.sort_by_key(|(_, c)| std::cmp::Reverse(c.values));
+    let total: usize = per.iter().map(|(_, c)| c.values).sum();
+    println!(
+        "values held: {total} ({} distinct long strings)",
+        strings.len()
+    );
+    for (name, c) in per.iter().take(8) {
+        println!(
+            "  {name}: {} rows, {} section rows, {} values",
+            c.rows, c.section_rows, c.values
+        );
+    }
 }

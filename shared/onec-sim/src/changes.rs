@@ -122,7 +122,7 @@ fn apply(db: &mut Db, change: Change, now: NaiveDateTime) -> Result<Uuid, Change
             let Value::Table(rows) = &mut row[c] else {
                 return Err(ChangeError::Invalid("no attributes".into()));
             };
-            let flag = Value::Composite(std::sync::Arc::new((CType::Boolean, Value::Bool(hidden))));
+            let flag = Value::Bool(hidden);
             match rows
                 .iter_mut()
                 .find(|r| r[prop].as_guid() == Some(demo::ATTR_HIDE_PRODUCT))
@@ -130,15 +130,13 @@ fn apply(db: &mut Db, change: Change, now: NaiveDateTime) -> Result<Uuid, Change
                 Some(r) => r[value] = flag,
                 None => {
                     let n = rows.len() as i64 + 1;
-                    let mut grown = rows.to_vec();
-                    grown.push(
+                    rows.push(
                         RowBuilder::new(&fields)
                             .set("LineNumber", Value::Int(n))
-                            .set("Свойство", Value::Guid(demo::ATTR_HIDE_PRODUCT))
+                            .set("Свойство", Value::guid(demo::ATTR_HIDE_PRODUCT))
                             .set("Значение", flag)
                             .build(),
                     );
-                    *rows = grown.into_boxed_slice();
                 }
             }
             Ok(product)
@@ -154,13 +152,13 @@ fn apply(db: &mut Db, change: Change, now: NaiveDateTime) -> Result<Uuid, Change
             let fields = demo::section_fields(s::PRICE_SETTINGS, "Товары");
             let line = RowBuilder::new(&fields)
                 .set("LineNumber", Value::Int(1))
-                .set("Номенклатура", Value::Guid(product))
-                .set("ВидЦены", Value::Guid(kind))
-                .set("Цена", Value::Num(price))
+                .set("Номенклатура", Value::guid(product))
+                .set("ВидЦены", Value::guid(kind))
+                .set("Цена", Value::num(price))
                 .build();
             let id = new_ref();
             let row = RowBuilder::of(s::PRICE_SETTINGS)
-                .set("Ref_Key", Value::Guid(id))
+                .set("Ref_Key", Value::guid(id))
                 .set(
                     "Number",
                     Value::str(&format!("КК00-{}", &id.simple().to_string()[..6])),
@@ -209,7 +207,7 @@ fn add_user(
     db.insert(
         s::PERSONS,
         RowBuilder::of(s::PERSONS)
-            .set("Ref_Key", Value::Guid(person))
+            .set("Ref_Key", Value::guid(person))
             .set("Description", Value::str(name))
             .set("КонтактнаяИнформация", contacts)
             .build(),
@@ -217,16 +215,11 @@ fn add_user(
     let attrs = demo::attribute_rows(
         s::USERS,
         vec![
-            (
-                demo::ATTR_SITE_PASSWORD,
-                CType::String,
-                Value::str(password),
-            ),
-            (demo::ATTR_SHOW_ON_SITE, CType::Boolean, Value::Bool(true)),
+            (demo::ATTR_SITE_PASSWORD, Value::str(password)),
+            (demo::ATTR_SHOW_ON_SITE, Value::Bool(true)),
             (
                 demo::ATTR_SITE_ROLE,
-                CType::Entity(s::PROP_VALUES.into()),
-                Value::Guid(role),
+                Value::composite_ref(s::PROP_VALUES, role),
             ),
         ],
     );
@@ -234,10 +227,10 @@ fn add_user(
     db.insert(
         s::USERS,
         RowBuilder::of(s::USERS)
-            .set("Ref_Key", Value::Guid(id))
+            .set("Ref_Key", Value::guid(id))
             .set("Description", Value::str(name))
             .set("Недействителен", Value::Bool(false))
-            .set("ФизическоеЛицо", Value::Guid(person))
+            .set("ФизическоеЛицо", Value::guid(person))
             .set("ДополнительныеРеквизиты", attrs)
             .build(),
     );
@@ -302,19 +295,19 @@ fn post_order(
     let shipment = shipment.unwrap_or(now.date() + chrono::Duration::days(1));
     let id = new_ref();
     let row = RowBuilder::of(s::ORDERS)
-        .set("Ref_Key", Value::Guid(id))
+        .set("Ref_Key", Value::guid(id))
         .set(
             "Number",
             Value::str(&format!("КК00-{:06}", db.table(s::ORDERS).rows.len() + 1)),
         )
         .set("Date", Value::Date(now))
         .set("Posted", Value::Bool(status != "НеСогласован"))
-        .set("Менеджер", Value::Guid(agent))
-        .set("Партнер", Value::Guid(partner))
-        .set("Контрагент", Value::Guid(key.1))
-        .set("Договор", Value::Guid(key.2))
-        .set("Склад", Value::Guid(demo::MAIN_WAREHOUSE))
-        .set("СуммаДокумента", Value::Num(total))
+        .set("Менеджер", Value::guid(agent))
+        .set("Партнер", Value::guid(partner))
+        .set("Контрагент", Value::guid(key.1))
+        .set("Договор", Value::guid(key.2))
+        .set("Склад", Value::guid(demo::MAIN_WAREHOUSE))
+        .set("СуммаДокумента", Value::num(total))
         .set("Статус", Value::str(&status))
         .set("ФормаОплаты", Value::str("Наличная"))
         .set("ДатаОтгрузки", crate::db::at(shipment, 0, 0, 0))
@@ -349,14 +342,14 @@ fn post_sale(db: &mut Db, now: NaiveDateTime, order: Uuid) -> Result<Uuid, Chang
     let (table, total) = sales_lines(s::SALES, &specs, Some(order));
     let id = new_ref();
     let mut b = RowBuilder::of(s::SALES)
-        .set("Ref_Key", Value::Guid(id))
+        .set("Ref_Key", Value::guid(id))
         .set(
             "Number",
             Value::str(&format!("КК00-{:06}", db.table(s::SALES).rows.len() + 1)),
         )
         .set("Date", Value::Date(now))
         .set("Posted", Value::Bool(true))
-        .set("СуммаДокумента", Value::Num(total))
+        .set("СуммаДокумента", Value::num(total))
         .set("ЗаказКлиента", Value::composite_ref(s::ORDERS, order))
         .set("ДатаОтгрузки", Value::Date(now))
         .set(
@@ -402,11 +395,11 @@ fn post_payment(
     let detail = RowBuilder::new(&fields)
         .set("LineNumber", Value::Int(1))
         .set("ОбъектРасчетов", Value::composite_ref(s::SALES, sale))
-        .set("Сумма", Value::Num(amount))
+        .set("Сумма", Value::num(amount))
         .build();
     let id = new_ref();
     let row = RowBuilder::of(s::CASH_RECEIPTS)
-        .set("Ref_Key", Value::Guid(id))
+        .set("Ref_Key", Value::guid(id))
         .set(
             "Number",
             Value::str(&format!(
@@ -418,7 +411,7 @@ fn post_payment(
         .set("Posted", Value::Bool(true))
         .set("Партнер", d[col(s::SALES, "Партнер")].clone())
         .set("Контрагент", d[col(s::SALES, "Контрагент")].clone())
-        .set("СуммаДокумента", Value::Num(amount))
+        .set("СуммаДокумента", Value::num(amount))
         .set("РасшифровкаПлатежа", Value::table(vec![detail]))
         .build();
     db.insert(s::CASH_RECEIPTS, row);
@@ -445,16 +438,18 @@ fn json_value(
     Ok(match (ty, v) {
         (Ty::Str | Ty::Enum(_), J::String(s)) => Value::str(s),
         (Ty::Bool, J::Bool(b)) => Value::Bool(*b),
-        (Ty::Double, J::Number(n)) => {
-            Value::Num(n.to_string().parse().map_err(|_| bad_body(name))?)
-        }
+        (Ty::Double, J::Number(n)) => Value::num(
+            n.to_string()
+                .parse::<Decimal>()
+                .map_err(|_| bad_body(name))?,
+        ),
         (Ty::Int64, J::String(s)) => Value::Int(s.parse().map_err(|_| bad_body(name))?),
         (Ty::Int64, J::Number(n)) => Value::Int(n.as_i64().ok_or_else(|| bad_body(name))?),
         (Ty::Date, J::String(s)) => {
             Value::Date(crate::filter::parse_datetime(s).ok_or_else(|| bad_body(name))?)
         }
         (Ty::Key | Ty::Ref(_), J::String(s)) => {
-            Value::Guid(crate::filter::parse_guid(s).ok_or_else(|| bad_body(name))?)
+            Value::guid(crate::filter::parse_guid(s).ok_or_else(|| bad_body(name))?)
         }
         (Ty::Composite, v) => {
             let ctype = type_hint
@@ -464,18 +459,19 @@ fn json_value(
                 J::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            let inner = match &ctype {
-                CType::Entity(_) => {
-                    Value::Guid(crate::filter::parse_guid(&text).ok_or_else(|| bad_body(name))?)
+            match ctype {
+                CType::Entity(set) => {
+                    let id = crate::filter::parse_guid(&text).ok_or_else(|| bad_body(name))?;
+                    Value::composite_ref(set.name(), id)
                 }
                 CType::Boolean => Value::Bool(text == "true"),
-                CType::Double => Value::Num(text.parse().map_err(|_| bad_body(name))?),
+                CType::Double => Value::num(text.parse::<Decimal>().map_err(|_| bad_body(name))?),
                 CType::DateTime => {
                     Value::Date(crate::filter::parse_datetime(&text).ok_or_else(|| bad_body(name))?)
                 }
-                CType::String | CType::Undefined => Value::str(&text),
-            };
-            Value::Composite(std::sync::Arc::new((ctype, inner)))
+                CType::String => Value::str(&text),
+                CType::Undefined => Value::Undefined,
+            }
         }
         _ => return Err(bad_body(name)),
     })

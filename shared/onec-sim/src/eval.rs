@@ -284,12 +284,8 @@ impl<'a> Evaluator<'a> {
             match segment(frame.fields, seg).ok()? {
                 Seg::Value(i) => return Some(Resolved::Ref(&frame.row[i])),
                 Seg::CompositeType(i) => {
-                    return match &frame.row[i] {
-                        Value::Composite(c) => {
-                            Some(Resolved::Owned(Value::Str(c.0.wire_name().into())))
-                        }
-                        _ => None,
-                    };
+                    let ctype = frame.row[i].ctype()?;
+                    return Some(Resolved::Owned(Value::str(&ctype.wire_name())));
                 }
                 Seg::Nav(i, _) if last => return Some(Resolved::Ref(&frame.row[i])),
                 Seg::Nav(i, target) => frame = self.navigate(target, frame.row[i].as_guid())?,
@@ -303,7 +299,7 @@ impl<'a> Evaluator<'a> {
             Expr::Literal(l) => literal(l),
             Expr::Path(segs) => self.path(segs, frame),
             Expr::Not(inner) => Value::Bool(!self.eval(inner, frame).as_bool()),
-            Expr::Neg(inner) => Value::Num(-self.eval(inner, frame).as_num()),
+            Expr::Neg(inner) => Value::num(-self.eval(inner, frame).as_num()),
             Expr::Binary(l, BinOp::And, r) => {
                 Value::Bool(self.eval(l, frame).as_bool() && self.eval(r, frame).as_bool())
             }
@@ -327,8 +323,7 @@ impl<'a> Evaluator<'a> {
                     _ => return Value::Null,
                 };
                 let v = self.eval(inner, frame);
-                let is_target =
-                    matches!(crate::db::ctype_of(&v), Some(CType::Entity(s)) if &**s == target);
+                let is_target = matches!(v.ctype(), Some(CType::Entity(t)) if t.name() == target);
                 match self.navigate(target, v.as_guid()).filter(|_| is_target) {
                     Some(next) => self.path(segs, next),
                     None => Value::Null,
@@ -394,9 +389,9 @@ impl<'a> Evaluator<'a> {
 fn literal(l: &Literal) -> Value {
     match l {
         Literal::Bool(b) => Value::Bool(*b),
-        Literal::Number(n) => Value::Num(*n),
+        Literal::Number(n) => Value::num(*n),
         Literal::String(s) => Value::str(s),
-        Literal::Guid(g) => Value::Guid(*g),
+        Literal::Guid(g) => Value::guid(*g),
         Literal::DateTime(d) => Value::Date(*d),
     }
 }
@@ -410,23 +405,20 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     use Value::*;
     match (a, b) {
         (Null, _) | (_, Null) => None,
-        (Composite(x), Composite(y)) => Some(if x == y {
+        // A composite's reference equals only the same reference, and is unordered.
+        (Ref(..) | Undefined, Ref(..) | Undefined) => Some(if a == b {
             Ordering::Equal
         } else {
             Ordering::Less
         }),
-        (Composite(x), other) | (other, Composite(x)) => match x.0 {
-            CType::Entity(_) | CType::Undefined => Some(Ordering::Less),
-            _ => compare(&x.1, other),
-        },
-        (Str(x), Str(y)) => Some(lower(x).cmp(&lower(y))),
-        (Str(x), Date(d)) => Some(x.as_ref().cmp(fmt_date(d).as_str())),
-        (Date(d), Str(x)) => Some(fmt_date(d).as_str().cmp(x.as_ref())),
+        (Ref(..) | Undefined, _) | (_, Ref(..) | Undefined) => Some(Ordering::Less),
         (Date(x), Date(y)) => Some(x.cmp(y)),
+        (Date(d), s) => Some(fmt_date(d).as_str().cmp(s.as_str()?)),
+        (s, Date(d)) => Some(s.as_str()?.cmp(fmt_date(d).as_str())),
         (Bool(x), Bool(y)) => Some(x.cmp(y)),
-        (Guid(x), Guid(y)) => Some(x.cmp(y)),
-        (Num(_) | Int(_), Num(_) | Int(_)) => Some(a.as_num().cmp(&b.as_num())),
-        _ => None,
+        (Guid(x), Guid(y)) => Some((**x).cmp(&**y)),
+        (Num(..) | Int(_), Num(..) | Int(_)) => Some(a.as_num().cmp(&b.as_num())),
+        _ => Some(lower(a.as_str()?).cmp(&lower(b.as_str()?))),
     }
 }
 
@@ -449,20 +441,18 @@ fn binary(op: BinOp, a: &Value, b: &Value) -> Value {
     }
     let (x, y) = (a.as_num(), b.as_num());
     match op {
-        BinOp::Add => Value::Num(x + y),
-        BinOp::Sub => Value::Num(x - y),
-        BinOp::Mul => Value::Num(x * y),
-        BinOp::Div if !y.is_zero() => Value::Num(x / y),
+        BinOp::Add => Value::num(x + y),
+        BinOp::Sub => Value::num(x - y),
+        BinOp::Mul => Value::num(x * y),
+        BinOp::Div if !y.is_zero() => Value::num(x / y),
         _ => Value::Null,
     }
 }
 
 fn text(v: &Value) -> Option<String> {
     match v {
-        Value::Str(s) => Some(s.to_string()),
-        Value::Composite(c) => text(&c.1),
         Value::Date(d) => Some(fmt_date(d)),
-        _ => None,
+        v => v.as_str().map(str::to_string),
     }
 }
 
@@ -494,8 +484,7 @@ fn date_part(name: &str, d: &NaiveDateTime) -> i64 {
 fn as_date(v: &Value) -> Option<NaiveDateTime> {
     match v {
         Value::Date(d) => Some(*d),
-        Value::Str(s) => crate::filter::parse_datetime(s),
-        _ => None,
+        v => crate::filter::parse_datetime(v.as_str()?),
     }
 }
 
@@ -530,11 +519,10 @@ fn call(name: &str, args: &[Value]) -> Value {
             };
             Value::str(&out)
         }
-        "round" => Value::Num(args[0].as_num().round()),
+        "round" => Value::num(args[0].as_num().round()),
         "isof" => Value::Bool(true),
         "cast" => match (&args[0], args.get(1).and_then(|v| v.as_str())) {
-            (Value::Guid(g), Some(set)) if set.contains('_') => Value::composite_ref(set, *g),
-            (Value::Composite(c), Some(set)) if set.contains('_') => Value::Composite(c.clone()),
+            (Value::Guid(g), Some(set)) if set.contains('_') => Value::composite_ref(set, **g),
             (v, _) => v.clone(),
         },
         "dateadd" => {
@@ -552,7 +540,7 @@ fn call(name: &str, args: &[Value]) -> Value {
             };
             let secs = (b - a).num_seconds();
             let months = (b.year() - a.year()) as i64 * 12 + b.month() as i64 - a.month() as i64;
-            Value::Num(Decimal::from(match unit {
+            Value::num(Decimal::from(match unit {
                 "second" => secs,
                 "minute" => secs / 60,
                 "hour" => secs / 3600,

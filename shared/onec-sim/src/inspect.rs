@@ -112,10 +112,7 @@ pub fn agent_plus(db: &Db, order: Uuid) -> Option<Taken> {
             .find(|r| {
                 r[c("Объект")].as_guid() == Some(order) && r[c("Свойство")].as_guid() == Some(prop)
             })
-            .map(|r| match &r[c("Значение")] {
-                Value::Composite(v) => v.1.clone(),
-                v => v.clone(),
-            })
+            .map(|r| r[c("Значение")].clone())
     };
     // `5317.4000` is 53° 17.4′.
     let degrees = |v: Value| {

@@ -496,10 +496,9 @@ fn derive_rows(db: &Db, ty: &EntityType, keys: &HashSet<Uuid>) -> Option<Vec<Row
                     .into_iter()
                     .flat_map(|o| {
                         o[*field].as_table().iter().map(move |line| {
-                            let mut row = Vec::with_capacity(line.len() + 1);
-                            row.push(o[0].clone());
-                            row.extend(line.iter().cloned());
-                            row
+                            std::iter::once(o[0].clone())
+                                .chain(line.iter().cloned())
+                                .collect()
                         })
                     })
                     .collect(),
@@ -517,16 +516,15 @@ fn derive_rows(db: &Db, ty: &EntityType, keys: &HashSet<Uuid>) -> Option<Vec<Row
                     order.push(r[recorder].clone());
                     Vec::new()
                 });
-                let mut rest = r.clone();
-                rest.remove(recorder);
-                g.push(rest);
+                let rest = r.iter().enumerate().filter(|(i, _)| *i != recorder);
+                g.push(rest.map(|(_, v)| v.clone()).collect());
             }
             Some(
                 order
                     .into_iter()
                     .map(|rec| {
                         let rows = groups.remove(&format!("{rec:?}")).unwrap_or_default();
-                        vec![rec, Value::table(rows)]
+                        Row::from([rec, Value::table(rows)])
                     })
                     .collect(),
             )

@@ -213,12 +213,10 @@ impl<'a> Renderer<'a> {
                 Ty::Composite => {
                     let type_name = format!("{}_Type", f.name);
                     if sel.wants(&f.name, false) || sel.children.contains_key(&type_name) {
-                        let (ctype, inner) = match v {
-                            Value::Composite(c) => (c.0.wire_name(), &c.1),
-                            other => ("StandardODATA.Undefined".to_string(), other),
-                        };
+                        let ctype = v.ctype().unwrap_or(crate::value::CType::Undefined);
+                        let ctype = ctype.wire_name();
                         self.member(first, &f.name);
-                        self.composite_value(inner);
+                        self.composite_value(v);
                         self.member(first, &type_name);
                         write_json_str(&mut self.out, &ctype);
                     }
@@ -236,9 +234,9 @@ impl<'a> Renderer<'a> {
                             }
                             match owner_key {
                                 Some(k) => {
-                                    let mut keyed = Vec::with_capacity(r.len() + 1);
-                                    keyed.push(k.clone());
-                                    keyed.extend(r.iter().cloned());
+                                    let keyed: Row = std::iter::once(k.clone())
+                                        .chain(r.iter().cloned())
+                                        .collect();
                                     self.object(&keyed_fields, &keyed, &sub, &Exp::default(), None);
                                 }
                                 None => self.object(row_fields, r, &sub, &Exp::default(), None),
@@ -320,11 +318,13 @@ impl<'a> Renderer<'a> {
             Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
             // Int64 travels as a JSON string.
             Value::Int(i) => write_json_str(&mut self.out, &i.to_string()),
-            Value::Num(n) => write_json_num(&mut self.out, n),
-            Value::Str(s) => write_json_str(&mut self.out, s),
+            Value::Num(..) => write_json_num(&mut self.out, &v.as_num()),
+            Value::Str(..) | Value::Short(..) => {
+                write_json_str(&mut self.out, v.as_str().unwrap_or_default())
+            }
             Value::Guid(g) => write_json_str(&mut self.out, &g.to_string()),
             Value::Date(d) => write_json_str(&mut self.out, &fmt_date(d)),
-            Value::Composite(c) => self.composite_value(&c.1),
+            Value::Ref(..) | Value::Undefined => self.composite_value(v),
             Value::Table(_) | Value::Binary(_) => self.out.push_str("null"),
         }
     }
@@ -333,10 +333,10 @@ impl<'a> Renderer<'a> {
     fn composite_value(&mut self, v: &Value) {
         let text = match v {
             Value::Bool(b) => b.to_string(),
-            Value::Num(n) => n.normalize().to_string(),
+            Value::Num(..) => v.as_num().normalize().to_string(),
             Value::Int(i) => i.to_string(),
-            Value::Str(s) => s.to_string(),
-            Value::Guid(g) => g.to_string(),
+            Value::Str(..) | Value::Short(..) => v.as_str().unwrap_or_default().to_string(),
+            Value::Guid(g) | Value::Ref(_, g) => g.to_string(),
             Value::Date(d) => fmt_date(d),
             _ => String::new(),
         };

@@ -156,8 +156,8 @@ fn parse_params(func: Func, rec_ty: &EntityType, args: &[(String, String)]) -> R
 fn key_part(v: &Value) -> String {
     match v {
         Value::Guid(g) => g.to_string(),
-        Value::Composite(c) => format!("{}:{}", c.0.wire_name(), key_part(&c.1)),
-        Value::Str(s) => s.to_string(),
+        Value::Ref(t, g) => format!("{t:?}:{}", **g),
+        v if v.as_str().is_some() => v.as_str().unwrap_or_default().to_string(),
         other => format!("{other:?}"),
     }
 }
@@ -269,7 +269,7 @@ fn aggregate<'d>(
     let (out_ty, suffixes) = result_type(func, rec_ty, balance_kind);
     let n_res = register.resources.len();
     // Per group: opening, receipt, expense per resource.
-    let mut groups: HashMap<String, (Row, Vec<[Decimal; 3]>)> = HashMap::new();
+    let mut groups: HashMap<String, (Vec<Value>, Vec<[Decimal; 3]>)> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     let end = match func {
         Func::Balance => p.period,
@@ -307,7 +307,7 @@ fn aggregate<'d>(
             .join("|");
         let entry = groups.entry(key.clone()).or_insert_with(|| {
             order.push(key);
-            let dims_row: Row = register
+            let dims_row: Vec<Value> = register
                 .dims
                 .iter()
                 .map(|&d| {
@@ -347,11 +347,11 @@ fn aggregate<'d>(
                         _ => opening + receipt - expense,
                     };
                     any |= !v.is_zero();
-                    row.push(Value::Num(v));
+                    row.push(Value::num(v));
                 }
             }
             // 1C omits rows whose resources are all zero.
-            any.then_some(row)
+            any.then(|| row.into_boxed_slice())
         })
         .collect();
     (out_ty, rows_out)

@@ -116,6 +116,20 @@ async fn user_password_write_back_by_patch() {
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(r.text.contains("\"Значение\":\"new-pass\""));
+    let types = |attrs: &serde_json::Value| -> Vec<String> {
+        let attrs = attrs.as_array().unwrap().iter();
+        attrs.map(|a| a["Значение_Type"].to_string()).collect()
+    };
+    assert_eq!(
+        types(&r.json()["ДополнительныеРеквизиты"]),
+        types(&json!(attrs)),
+        "each value keeps its type, references included"
+    );
+    assert!(
+        types(&json!(attrs))
+            .iter()
+            .any(|t| t.contains("StandardODATA."))
+    );
     assert_ne!(
         r.json()["DataVersion"],
         j["DataVersion"].clone(),

@@ -119,10 +119,7 @@ pub fn sim_products(app: &TestApp) -> Vec<SimProduct> {
                 let hidden = r[attrs].as_table().iter().any(|a| {
                     a.iter()
                         .any(|v| v.as_guid() == Some(demo::ATTR_HIDE_PRODUCT))
-                        && a.iter().any(|v| match v {
-                            Value::Composite(c) => c.1.as_bool(),
-                            _ => false,
-                        })
+                        && a.iter().any(Value::as_bool)
                 });
                 SimProduct {
                     id: r[c("Ref_Key")].as_guid().unwrap(),

@@ -22,7 +22,7 @@ impl Gen {
                 s::WAREHOUSES,
                 id,
                 vec![
-                    ("Parent", Value::Guid(folder)),
+                    ("Parent", Value::guid(folder)),
                     ("Code", Value::str(code)),
                     ("Description", Value::str(name)),
                 ],
@@ -77,7 +77,7 @@ impl Gen {
                     ("DeletionMark", Value::Bool(deleted)),
                     ("Description", Value::str(name)),
                     ("Идентификатор", Value::str(ident)),
-                    ("ВалютаЦены", Value::Guid(KZT)),
+                    ("ВалютаЦены", Value::guid(KZT)),
                     ("ИспользоватьПриПродаже", Value::Bool(sales)),
                     ("ЦенаВключаетНДС", Value::Bool(true)),
                 ],
@@ -166,7 +166,7 @@ impl Gen {
                 s::PROP_VALUES,
                 id,
                 vec![
-                    ("Owner", Value::Guid(ATTR_SITE_ROLE)),
+                    ("Owner", Value::guid(ATTR_SITE_ROLE)),
                     ("Description", Value::str(name)),
                 ],
             );
@@ -200,7 +200,7 @@ impl Gen {
                 s::KINDS,
                 kind,
                 vec![
-                    ("Parent", Value::Guid(kinds_folder)),
+                    ("Parent", Value::guid(kinds_folder)),
                     ("Description", Value::str(category)),
                     ("Описание", Value::str("")),
                 ],
@@ -255,8 +255,8 @@ impl Gen {
                     s::PRODUCTS,
                     Some(id),
                     vec![
-                        (ATTR_HIDE_PRODUCT, CType::Boolean, Value::Bool(hidden)),
-                        (ATTR_MINIMUM_WEIGHT, CType::Double, Value::Num(min_weight)),
+                        (ATTR_HIDE_PRODUCT, Value::Bool(hidden)),
+                        (ATTR_MINIMUM_WEIGHT, Value::num(min_weight)),
                     ],
                 );
                 self.catalog(
@@ -264,7 +264,7 @@ impl Gen {
                     id,
                     vec![
                         ("DeletionMark", Value::Bool(deleted)),
-                        ("Parent", Value::Guid(folder)),
+                        ("Parent", Value::guid(folder)),
                         ("Code", Value::str(&format!("00-{code:08}"))),
                         ("Description", Value::str(&name)),
                         (
@@ -272,9 +272,9 @@ impl Gen {
                             Value::str(&format!("{name}. Производитель: {}.", MAKERS[maker_i])),
                         ),
                         ("ВесИспользовать", Value::Bool(weight)),
-                        ("ВидНоменклатуры", Value::Guid(kind)),
-                        ("ЕдиницаИзмерения", Value::Guid(unit)),
-                        ("Производитель", Value::Guid(maker)),
+                        ("ВидНоменклатуры", Value::guid(kind)),
+                        ("ЕдиницаИзмерения", Value::guid(unit)),
+                        ("Производитель", Value::guid(maker)),
                         ("ДополнительныеРеквизиты", attrs),
                     ],
                 );
@@ -289,8 +289,8 @@ impl Gen {
                         key,
                         vec![
                             ("Description", Value::str(&name)),
-                            ("Номенклатура", Value::Guid(id)),
-                            ("Склад", Value::Guid(warehouse)),
+                            ("Номенклатура", Value::guid(id)),
+                            ("Склад", Value::guid(warehouse)),
                         ],
                     );
                     self.db.product_keys.insert((id, warehouse), key);
@@ -327,7 +327,7 @@ impl Gen {
             vec![
                 ("Owner", Value::composite_ref(s::PRODUCTS, product)),
                 ("Description", Value::str(&desc)),
-                ("Вес", Value::Num(dec(w))),
+                ("Вес", Value::num(dec(w))),
                 ("Числитель", Value::num(n)),
                 ("Знаменатель", Value::num(1)),
             ],
@@ -351,7 +351,7 @@ impl Gen {
             id,
             vec![
                 ("Description", Value::str(name)),
-                ("ВладелецФайла", Value::Guid(product)),
+                ("ВладелецФайла", Value::guid(product)),
                 ("ПутьКФайлу", Value::str(&path)),
                 ("Расширение", Value::str("svg")),
             ],
@@ -408,14 +408,14 @@ impl Gen {
                 .map(|(i, (p, k, price))| {
                     RowBuilder::new(&fields)
                         .set("LineNumber", Value::Int(i as i64 + 1))
-                        .set("Номенклатура", Value::Guid(p))
-                        .set("ВидЦены", Value::Guid(k))
-                        .set("Цена", Value::Num(price))
+                        .set("Номенклатура", Value::guid(p))
+                        .set("ВидЦены", Value::guid(k))
+                        .set("Цена", Value::num(price))
                         .build()
                 })
                 .collect();
             let row = RowBuilder::of(s::PRICE_SETTINGS)
-                .set("Ref_Key", Value::Guid(id))
+                .set("Ref_Key", Value::guid(id))
                 .set("Number", number)
                 .set("Date", crate::db::at(date, 0, 0, 0))
                 .set("Posted", Value::Bool(true))
@@ -450,10 +450,10 @@ impl Gen {
                 rows.push(
                     RowBuilder::new(&fields)
                         .set("LineNumber", Value::Int(rows.len() as i64 + 1))
-                        .set("Номенклатура", Value::Guid(p.id))
-                        .set("Количество", Value::Num(qty))
-                        .set("Цена", Value::Num(price))
-                        .set("Сумма", Value::Num(round2(qty * price)))
+                        .set("Номенклатура", Value::guid(p.id))
+                        .set("Количество", Value::num(qty))
+                        .set("Цена", Value::num(price))
+                        .set("Сумма", Value::num(round2(qty * price)))
                         .build(),
                 );
                 let _ = p.unit;
@@ -461,12 +461,12 @@ impl Gen {
             let id = self.guid();
             let number = self.number(s::PURCHASES, "КК00");
             let row = RowBuilder::of(s::PURCHASES)
-                .set("Ref_Key", Value::Guid(id))
+                .set("Ref_Key", Value::guid(id))
                 .set("Number", number)
                 .set("Date", crate::db::at(date, 8, 0, 0))
                 .set("Posted", Value::Bool(true))
-                .set("Партнер", Value::Guid(supplier))
-                .set("Склад", Value::Guid(warehouse))
+                .set("Партнер", Value::guid(supplier))
+                .set("Склад", Value::guid(warehouse))
                 .set("Товары", Value::table(rows))
                 .build();
             self.db.insert(s::PURCHASES, row);
@@ -525,10 +525,10 @@ impl Gen {
                     }
                     RowBuilder::new(&fields)
                         .set("LineNumber", Value::Int(k + 1))
-                        .set("Номенклатура", Value::Guid(p.id))
-                        .set("Количество", Value::Num(qty))
-                        .set("Цена", Value::Num(price))
-                        .set("Сумма", Value::Num(round2(qty * price)))
+                        .set("Номенклатура", Value::guid(p.id))
+                        .set("Количество", Value::num(qty))
+                        .set("Цена", Value::num(price))
+                        .set("Сумма", Value::num(round2(qty * price)))
                         .set("Отменено", Value::Bool(cancelled))
                         .set("ДатаПоступления", crate::db::at(arrival, 0, 0, 0))
                         .build()
@@ -542,16 +542,16 @@ impl Gen {
                 MAIN_WAREHOUSE
             };
             let row = RowBuilder::of(s::SUPPLIER_ORDERS)
-                .set("Ref_Key", Value::Guid(id))
+                .set("Ref_Key", Value::guid(id))
                 .set("Number", number)
                 .set("Date", crate::db::at(ordered, 11, 0, 0))
                 .set("Posted", Value::Bool(true))
-                .set("Партнер", Value::Guid(supplier))
-                .set("Склад", Value::Guid(warehouse))
+                .set("Партнер", Value::guid(supplier))
+                .set("Склад", Value::guid(warehouse))
                 .set("Статус", Value::str(status))
                 .set("ДатаПоступления", crate::db::at(arrival, 0, 0, 0))
                 .set("ЖелаемаяДатаПоступления", crate::db::at(arrival, 0, 0, 0))
-                .set("СуммаДокумента", Value::Num(total))
+                .set("СуммаДокумента", Value::num(total))
                 .set("Товары", Value::table(rows))
                 .build();
             self.db.insert(s::SUPPLIER_ORDERS, row);

@@ -35,15 +35,15 @@ pub fn sales_lines(set: &str, lines: &[LineSpec], order: Option<Uuid>) -> (Value
             }
             let mut b = RowBuilder::new(&fields)
                 .set("LineNumber", Value::Int(i as i64 + 1))
-                .set("Номенклатура", Value::Guid(l.product))
-                .set("Количество", Value::Num(l.quantity))
-                .set("ВидЦены", Value::Guid(MAIN_PRICE_KIND))
-                .set("Цена", Value::Num(l.price))
-                .set("Сумма", Value::Num(amount))
-                .set("СуммаНДС", Value::Num(vat))
-                .set("СуммаСНДС", Value::Num(amount))
-                .set("СуммаРучнойСкидки", Value::Num(l.manual_discount))
-                .set("СуммаАвтоматическойСкидки", Value::Num(auto));
+                .set("Номенклатура", Value::guid(l.product))
+                .set("Количество", Value::num(l.quantity))
+                .set("ВидЦены", Value::guid(MAIN_PRICE_KIND))
+                .set("Цена", Value::num(l.price))
+                .set("Сумма", Value::num(amount))
+                .set("СуммаНДС", Value::num(vat))
+                .set("СуммаСНДС", Value::num(amount))
+                .set("СуммаРучнойСкидки", Value::num(l.manual_discount))
+                .set("СуммаАвтоматическойСкидки", Value::num(auto));
             if has_cancel {
                 b = b.set("Отменено", Value::Bool(l.cancelled));
             }
@@ -223,17 +223,17 @@ impl Gen {
         let (table, total) = sales_lines(s::ORDERS, &lines, None);
         let number = self.number(s::ORDERS, "КК00");
         let row = RowBuilder::of(s::ORDERS)
-            .set("Ref_Key", Value::Guid(id))
+            .set("Ref_Key", Value::guid(id))
             .set("DeletionMark", Value::Bool(deleted))
             .set("Number", number)
             .set("Date", Value::Date(taken))
             .set("Posted", Value::Bool(!deleted && status != "НеСогласован"))
-            .set("Менеджер", Value::Guid(agent.id))
-            .set("Партнер", Value::Guid(key.0))
-            .set("Контрагент", Value::Guid(key.1))
-            .set("Договор", Value::Guid(key.2))
-            .set("Склад", Value::Guid(agent.warehouse))
-            .set("СуммаДокумента", Value::Num(total))
+            .set("Менеджер", Value::guid(agent.id))
+            .set("Партнер", Value::guid(key.0))
+            .set("Контрагент", Value::guid(key.1))
+            .set("Договор", Value::guid(key.2))
+            .set("Склад", Value::guid(agent.warehouse))
+            .set("СуммаДокумента", Value::num(total))
             .set("Статус", Value::str(status))
             .set("ФормаОплаты", Value::str(payment))
             .set("ДатаОтгрузки", crate::db::at(shipment, 0, 0, 0))
@@ -276,24 +276,17 @@ impl Gen {
         let minutes = self.rng.random_range(3..60);
         let started =
             finished - Duration::minutes(minutes) - Duration::seconds(self.rng.random_range(0..60));
-        let fmt = |d: NaiveDateTime| crate::value::fmt_date(&d);
         let object = Value::composite_ref(s::ORDERS, order);
-        for (prop, ctype, v) in [
-            (ATTR_LATITUDE, CType::String, to_ddmm(lat)),
-            (ATTR_LONGITUDE, CType::String, to_ddmm(lon)),
-            (ATTR_STARTED, CType::DateTime, fmt(started)),
-            (ATTR_STOPPED, CType::DateTime, fmt(finished)),
+        for (prop, value) in [
+            (ATTR_LATITUDE, Value::str(&to_ddmm(lat))),
+            (ATTR_LONGITUDE, Value::str(&to_ddmm(lon))),
+            (ATTR_STARTED, Value::Date(started)),
+            (ATTR_STOPPED, Value::Date(finished)),
         ] {
-            let value = match ctype {
-                CType::DateTime => {
-                    Value::Date(crate::filter::parse_datetime(&v).expect("formatted above"))
-                }
-                _ => Value::str(&v),
-            };
             let row = RowBuilder::of(s::EXTRA_INFO)
                 .set("Объект", object.clone())
-                .set("Свойство", Value::Guid(prop))
-                .set("Значение", Value::Composite(Arc::new((ctype, value))))
+                .set("Свойство", Value::guid(prop))
+                .set("Значение", value)
                 .build();
             self.db.insert(s::EXTRA_INFO, row);
         }
@@ -326,16 +319,16 @@ impl Gen {
         let due = o.shipment + Duration::days(o.term_days);
         let number = self.number(s::SALES, "КК00");
         let row = RowBuilder::of(s::SALES)
-            .set("Ref_Key", Value::Guid(id))
+            .set("Ref_Key", Value::guid(id))
             .set("Number", number)
             .set("Date", Value::Date(time))
             .set("Posted", Value::Bool(true))
-            .set("Менеджер", Value::Guid(o.agent))
-            .set("Партнер", Value::Guid(o.key.0))
-            .set("Контрагент", Value::Guid(o.key.1))
-            .set("Договор", Value::Guid(o.key.2))
-            .set("Склад", Value::Guid(o.warehouse))
-            .set("СуммаДокумента", Value::Num(total))
+            .set("Менеджер", Value::guid(o.agent))
+            .set("Партнер", Value::guid(o.key.0))
+            .set("Контрагент", Value::guid(o.key.1))
+            .set("Договор", Value::guid(o.key.2))
+            .set("Склад", Value::guid(o.warehouse))
+            .set("СуммаДокумента", Value::num(total))
             .set("ФормаОплаты", Value::str(o.payment))
             .set("АдресДоставки", Value::sym(&o.address))
             .set("СпособДоставки", Value::str(o.delivery))
@@ -392,18 +385,18 @@ impl Gen {
         let detail = RowBuilder::new(&fields)
             .set("LineNumber", Value::Int(1))
             .set("ОбъектРасчетов", Value::composite_ref(s::SALES, sale))
-            .set("Сумма", Value::Num(amount))
+            .set("Сумма", Value::num(amount))
             .build();
         let id = self.guid();
         let number = self.number(set, "КК00");
         let row = RowBuilder::of(set)
-            .set("Ref_Key", Value::Guid(id))
+            .set("Ref_Key", Value::guid(id))
             .set("Number", number)
             .set("Date", Value::Date(paid))
             .set("Posted", Value::Bool(true))
-            .set("Партнер", Value::Guid(o.key.0))
-            .set("Контрагент", Value::Guid(o.key.1))
-            .set("СуммаДокумента", Value::Num(amount))
+            .set("Партнер", Value::guid(o.key.0))
+            .set("Контрагент", Value::guid(o.key.1))
+            .set("СуммаДокумента", Value::num(amount))
             .set("РасшифровкаПлатежа", Value::table(vec![detail]))
             .build();
         self.db.insert(set, row);

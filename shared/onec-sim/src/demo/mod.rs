@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::db::{Db, RowBuilder, col, tcol};
 use crate::names::{self, FullName};
 use crate::schema::{self as s};
-use crate::value::{CType, Row, Value};
+use crate::value::{Row, Value};
 
 mod catalogue;
 mod documents;
@@ -328,34 +328,30 @@ impl Gen {
     }
 
     fn catalog(&mut self, set: &str, id: Uuid, fields: Vec<(&str, Value)>) {
-        let mut b = RowBuilder::of(set).set("Ref_Key", Value::Guid(id));
+        let mut b = RowBuilder::of(set).set("Ref_Key", Value::guid(id));
         for (k, v) in fields {
             b = b.set(k, v);
         }
         self.db.insert(set, b.build());
     }
 
-    fn attributes(
-        &self,
-        set: &str,
-        _owner: Option<Uuid>,
-        attrs: Vec<(Uuid, CType, Value)>,
-    ) -> Value {
+    fn attributes(&self, set: &str, _owner: Option<Uuid>, attrs: Vec<(Uuid, Value)>) -> Value {
         attribute_rows(set, attrs)
     }
 }
 
-/// The `ДополнительныеРеквизиты` section of a catalog row: one row per (property, type, value).
-pub(crate) fn attribute_rows(set: &str, attrs: Vec<(Uuid, CType, Value)>) -> Value {
+/// The `ДополнительныеРеквизиты` section of a catalog row: one row per (property, value); the
+/// value's variant gives its `Значение_Type`.
+pub(crate) fn attribute_rows(set: &str, attrs: Vec<(Uuid, Value)>) -> Value {
     let fields = section_fields(set, "ДополнительныеРеквизиты");
     let rows = attrs
         .into_iter()
         .enumerate()
-        .map(|(i, (prop, ctype, v))| {
+        .map(|(i, (prop, v))| {
             RowBuilder::new(&fields)
                 .set("LineNumber", Value::Int(i as i64 + 1))
-                .set("Свойство", Value::Guid(prop))
-                .set("Значение", Value::Composite(Arc::new((ctype, v))))
+                .set("Свойство", Value::guid(prop))
+                .set("Значение", v)
                 .build()
         })
         .collect();
@@ -382,8 +378,8 @@ pub(crate) fn contact_rows(set: &str, items: Vec<Contact>) -> Value {
                     .set("Представление", Value::str(&text));
                 if let Some((lat, lon)) = coords {
                     b = b
-                        .set("Широта", Value::Num(dec(lat)))
-                        .set("Долгота", Value::Num(dec(lon)));
+                        .set("Широта", Value::num(dec(lat)))
+                        .set("Долгота", Value::num(dec(lon)));
                 }
                 b.build()
             })
@@ -417,8 +413,7 @@ pub fn generate(
     let sold = generator.documents(&mut agents, &products, &size, progress);
     generator.stock(&products, &sold);
     generator.supplier_orders(&products);
-    generator.db.bulk = false;
-    generator.db.sort_records();
+    generator.db.finish_bulk();
     let demo = DemoIds {
         agent: DEMO_AGENT,
         supervisor: DEMO_SUPERVISOR,

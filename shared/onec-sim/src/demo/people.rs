@@ -53,15 +53,11 @@ impl Gen {
     ) {
         let person = self.person(full, phone);
         let mut attrs = vec![
-            (ATTR_SITE_PASSWORD, CType::String, Value::str(password)),
-            (ATTR_SHOW_ON_SITE, CType::Boolean, Value::Bool(true)),
+            (ATTR_SITE_PASSWORD, Value::str(password)),
+            (ATTR_SHOW_ON_SITE, Value::Bool(true)),
         ];
         if let Some(role) = role {
-            attrs.push((
-                ATTR_SITE_ROLE,
-                CType::Entity(s::PROP_VALUES.into()),
-                Value::Guid(role),
-            ));
+            attrs.push((ATTR_SITE_ROLE, Value::composite_ref(s::PROP_VALUES, role)));
         }
         let attrs = self.attributes(s::USERS, Some(id), attrs);
         self.catalog(
@@ -71,7 +67,7 @@ impl Gen {
                 ("DeletionMark", Value::Bool(deleted)),
                 ("Description", Value::str(short)),
                 ("Недействителен", Value::Bool(invalid)),
-                ("ФизическоеЛицо", Value::Guid(person)),
+                ("ФизическоеЛицо", Value::guid(person)),
                 ("ДополнительныеРеквизиты", attrs),
             ],
         );
@@ -226,7 +222,7 @@ impl Gen {
                         ("Description", Value::str(&name)),
                         ("НаименованиеПолное", Value::str(&name)),
                         ("Клиент", Value::Bool(true)),
-                        ("ОсновнойМенеджер", Value::Guid(agents[a].id)),
+                        ("ОсновнойМенеджер", Value::guid(agents[a].id)),
                         ("КонтактнаяИнформация", contacts),
                     ],
                 );
@@ -248,10 +244,10 @@ impl Gen {
                         vec![
                             ("Code", Value::str(&format!("{:09}", self.seq))),
                             ("Description", Value::str(&cp_name)),
-                            ("Партнер", Value::Guid(partner)),
+                            ("Партнер", Value::guid(partner)),
                             (
                                 "ГоловнойКонтрагент",
-                                Value::Guid(if k == 0 { cp } else { head }),
+                                Value::guid(if k == 0 { cp } else { head }),
                             ),
                             ("ИНН", Value::str(&inn)),
                         ],
@@ -267,8 +263,8 @@ impl Gen {
                                 Value::str(&format!("Договор поставки №{} ({term} дн.)", self.seq)),
                             ),
                             ("Номер", Value::str(&format!("{}", self.seq))),
-                            ("Партнер", Value::Guid(partner)),
-                            ("Контрагент", Value::Guid(cp)),
+                            ("Партнер", Value::guid(partner)),
+                            ("Контрагент", Value::guid(cp)),
                             ("СрокОплаты", Value::num(term)),
                         ],
                     );
@@ -278,9 +274,9 @@ impl Gen {
                         key,
                         vec![
                             ("Description", Value::str(&format!("{name} / {cp_name}"))),
-                            ("Партнер", Value::Guid(partner)),
-                            ("Контрагент", Value::Guid(cp)),
-                            ("Договор", Value::Guid(contract)),
+                            ("Партнер", Value::guid(partner)),
+                            ("Контрагент", Value::guid(cp)),
+                            ("Договор", Value::guid(contract)),
                         ],
                     );
                     self.db.partner_keys.insert((partner, cp, contract), key);

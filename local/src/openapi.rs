@@ -46,7 +46,7 @@ pub fn parts() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
         ("auth", skazka_auth::api::ApiDoc::openapi()),
         ("catalogue", skazka_catalogue::openapi::ApiDoc::openapi()),
         ("orders", skazka_orders::openapi::ApiDoc::openapi()),
-        ("reports", skazka_reports::ApiDoc::openapi()),
+        ("reports", skazka_reports::openapi::ApiDoc::openapi()),
         ("debts", skazka_debts::openapi::ApiDoc::openapi()),
         ("tracking", skazka_tracking::openapi::ApiDoc::openapi()),
     ]

@@ -60,7 +60,7 @@ impl Output {
 }
 
 /// A report's request, checked.
-struct Request {
+pub struct Request {
     whose: Whose,
     period: Period,
     sort: Sort,
@@ -132,22 +132,15 @@ struct Asker<'a> {
 }
 
 /// A report as the page, JSON, or a file.
-async fn answer<T: Serialize>(
-    a: Asker<'_>,
-    kind: Kind,
-    (report, head, maker): (&T, &Head, Option<&str>),
-    table: impl FnOnce(&T) -> Table,
-    page: impl FnOnce(&Top, &T) -> maud::Markup,
-) -> Result<Response, AppError> {
+async fn answer<R: SalesReport>(a: Asker<'_>, report: &R) -> Result<Response, AppError> {
     let Asker {
         svc,
         viewer,
         session,
         output,
     } = a;
-    let file = kind.file(head);
     match output {
-        Output::File(f) => Ok(f.download(&table(report), &file)?),
+        Output::File(f) => Ok(f.download(&report.table(), &R::KIND.file(report.head()))?),
         Output::Page(format) => {
             let chrome = skazka_session::chrome(Some(session));
             let picker = match format {
@@ -156,11 +149,11 @@ async fn answer<T: Serialize>(
             };
             let top = Top {
                 chrome: &chrome,
-                here: Here::of(kind, head, maker),
+                here: Here::of(R::KIND, report.head(), report.maker()),
                 today: svc.today(),
                 picker: picker.as_ref(),
             };
-            Ok(format.respond(report, |r| page(&top, r)))
+            Ok(format.respond(report, |r| r.page(&top)))
         }
     }
 }
@@ -184,112 +177,39 @@ fn with_export(mut params: ReportParams, ext: Option<&str>) -> Result<ReportPara
     Ok(params)
 }
 
-/// `GET /reports/sales/clients[/export.xlsx|csv]`.
-#[utoipa::path(
-    get,
-    path = "/reports/sales/clients",
-    tag = "reports",
-    summary = "Sales by client (one row per partner): quantity, revenue, discounts, share",
-    description = "The same value as the page; `total` is the period's revenue. Send `Accept: application/json`.",
-    params(ReportParams, skazka_viewer::AgentParam),
-    responses(
-        (status = 200, description = "The report", body = ClientsReport),
-        skazka_web::openapi::Problems,
-    ),
-)]
-pub async fn clients(
-    State(svc): State<ReportsService>,
-    ext: Option<Path<String>>,
-    format: Format,
-    session: Session,
-    viewer: Viewer,
-    Query(params): Query<ReportParams>,
-) -> Result<Response, AppError> {
-    let params = with_export(params, ext.as_deref().map(String::as_str))?;
-    let r = Request::parse(&svc, &viewer, &params, format)?;
-    let report = ClientsReport::build(inputs(&svc, &viewer, &r, SalesGrouping::ByClients).await?);
-    answer(
-        Asker {
-            svc: &svc,
-            viewer: &viewer,
-            session: &session,
-            output: r.output,
-        },
-        Kind::Clients,
-        (&report, &report.head, None),
-        export::clients,
-        views::clients_page,
-    )
-    .await
-}
+/// What differs between the four reports; everything else is [`report`].
+pub trait SalesReport: Serialize + Sized + Send {
+    const KIND: Kind;
 
-/// `GET /reports/sales/goods[/export.xlsx|csv][?maker=<guid>|none]`.
-#[utoipa::path(
-    get,
-    path = "/reports/sales/goods",
-    tag = "reports",
-    summary = "Sales by product, grouped by manufacturer (`maker` filters)",
-    description = "The same value as the page; `total` is the period's revenue. Send `Accept: application/json`.",
-    params(ReportParams, skazka_viewer::AgentParam),
-    responses(
-        (status = 200, description = "The report", body = GoodsReport),
-        skazka_web::openapi::Problems,
-    ),
-)]
-pub async fn goods(
-    State(svc): State<ReportsService>,
-    ext: Option<Path<String>>,
-    format: Format,
-    session: Session,
-    viewer: Viewer,
-    Query(params): Query<ReportParams>,
-) -> Result<Response, AppError> {
-    let params = with_export(params, ext.as_deref().map(String::as_str))?;
-    let r = Request::parse(&svc, &viewer, &params, format)?;
-    let maker = params
-        .maker
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty());
-    if let Some(m) = maker
-        && m != NO_MAKER_KEY
-        && skazka_viewer::parse_guid(m).is_none()
-    {
-        return Err(AppError::BadRequest(format!(
-            "Неизвестный производитель: {m}"
-        )));
+    /// Whose sales the report shows: the viewer as asked (the team's report: the whole team,
+    /// whichever agent is picked elsewhere).
+    fn whose(viewer: Viewer) -> Result<Viewer, AppError> {
+        Ok(viewer)
     }
-    let inputs = inputs(&svc, &viewer, &r, SalesGrouping::ByGoods).await?;
-    let report = GoodsReport::build(inputs, maker);
-    answer(
-        Asker {
-            svc: &svc,
-            viewer: &viewer,
-            session: &session,
-            output: r.output,
-        },
-        Kind::Goods,
-        (&report, &report.head, maker),
-        export::goods,
-        views::goods_page,
-    )
-    .await
+
+    /// Reads 1C and builds the report for a checked request.
+    fn read(
+        svc: &ReportsService,
+        viewer: &Viewer,
+        r: &Request,
+        params: &ReportParams,
+    ) -> impl Future<Output = Result<Self, AppError>> + Send;
+
+    fn head(&self) -> &Head;
+
+    /// The manufacturer the goods report is narrowed to.
+    fn maker(&self) -> Option<&str> {
+        None
+    }
+
+    fn table(&self) -> Table;
+
+    fn page(&self, top: &Top) -> maud::Markup;
 }
 
-/// `GET /reports/sales/clients-goods[/export.xlsx|csv]`.
-#[utoipa::path(
-    get,
-    path = "/reports/sales/clients-goods",
-    tag = "reports",
-    summary = "Sales by client, then the products each bought",
-    description = "The same value as the page; `total` is the period's revenue. Send `Accept: application/json`.",
-    params(ReportParams, skazka_viewer::AgentParam),
-    responses(
-        (status = 200, description = "The report", body = ClientsGoodsReport),
-        skazka_web::openapi::Problems,
-    ),
-)]
-pub async fn clients_goods(
+/// `GET /reports/sales/{clients,goods,clients-goods,team}[/export.xlsx|csv]`: the report `R` as
+/// the page, JSON or a file (the operations are described in [`crate::openapi`]).
+pub async fn report<R: SalesReport>(
     State(svc): State<ReportsService>,
     ext: Option<Path<String>>,
     format: Format,
@@ -298,67 +218,147 @@ pub async fn clients_goods(
     Query(params): Query<ReportParams>,
 ) -> Result<Response, AppError> {
     let params = with_export(params, ext.as_deref().map(String::as_str))?;
+    let viewer = R::whose(viewer)?;
     let r = Request::parse(&svc, &viewer, &params, format)?;
-    let inputs = inputs(&svc, &viewer, &r, SalesGrouping::ByClientsAndGoods).await?;
-    let report = ClientsGoodsReport::build(inputs);
-    answer(
-        Asker {
-            svc: &svc,
-            viewer: &viewer,
-            session: &session,
-            output: r.output,
-        },
-        Kind::ClientsGoods,
-        (&report, &report.head, None),
-        export::clients_goods,
-        views::clients_goods_page,
-    )
-    .await
+    let report = R::read(&svc, &viewer, &r, &params).await?;
+    let asker = Asker {
+        svc: &svc,
+        viewer: &viewer,
+        session: &session,
+        output: r.output,
+    };
+    answer(asker, &report).await
 }
 
-/// `GET /reports/sales/team[/export.xlsx|csv]`: a supervisor's team or (admin) everyone, each
-/// agent's sales and the team's total. Agents and clients: `403`.
-#[utoipa::path(
-    get,
-    path = "/reports/sales/team",
-    tag = "reports",
-    summary = "Each agent of a supervisor's team (an admin: everyone) and the team's total; agents and clients get 403",
-    description = "The same value as the page; `total` is the period's revenue. Send `Accept: application/json`.",
-    params(ReportParams, skazka_viewer::AgentParam),
-    responses(
-        (status = 200, description = "The report", body = TeamReport),
-        skazka_web::openapi::Problems,
-    ),
-)]
-pub async fn team(
-    State(svc): State<ReportsService>,
-    ext: Option<Path<String>>,
-    format: Format,
-    session: Session,
-    viewer: Viewer,
-    Query(params): Query<ReportParams>,
-) -> Result<Response, AppError> {
-    let params = with_export(params, ext.as_deref().map(String::as_str))?;
-    // The team as a whole, whichever agent is picked elsewhere.
-    let team: Team = viewer.team().cloned().ok_or(AppError::Forbidden)?;
-    let whole = Viewer::Team { team: team.clone() };
-    let r = Request::parse(&svc, &whole, &params, format)?;
-    let (inputs, names) = tokio::join!(
-        inputs(&svc, &whole, &r, SalesGrouping::ByClients),
-        AgentNames::read_or_empty(svc.reader(), svc.onec()),
-    );
-    let report = TeamReport::build(inputs?, team.agents(), |a| names.name(a));
-    answer(
-        Asker {
-            svc: &svc,
-            viewer: &whole,
-            session: &session,
-            output: r.output,
-        },
-        Kind::Team,
-        (&report, &report.head, None),
-        export::team,
-        views::team_page,
-    )
-    .await
+impl SalesReport for ClientsReport {
+    const KIND: Kind = Kind::Clients;
+
+    async fn read(
+        svc: &ReportsService,
+        viewer: &Viewer,
+        r: &Request,
+        _: &ReportParams,
+    ) -> Result<Self, AppError> {
+        let inputs = inputs(svc, viewer, r, SalesGrouping::ByClients).await?;
+        Ok(ClientsReport::build(inputs))
+    }
+
+    fn head(&self) -> &Head {
+        &self.head
+    }
+
+    fn table(&self) -> Table {
+        export::clients(self)
+    }
+
+    fn page(&self, top: &Top) -> maud::Markup {
+        views::clients_page(top, self)
+    }
+}
+
+impl SalesReport for GoodsReport {
+    const KIND: Kind = Kind::Goods;
+
+    /// `?maker=<guid>|none` narrows the report to one manufacturer.
+    async fn read(
+        svc: &ReportsService,
+        viewer: &Viewer,
+        r: &Request,
+        params: &ReportParams,
+    ) -> Result<Self, AppError> {
+        let maker = params
+            .maker
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty());
+        if let Some(m) = maker
+            && m != NO_MAKER_KEY
+            && skazka_viewer::parse_guid(m).is_none()
+        {
+            return Err(AppError::BadRequest(format!(
+                "Неизвестный производитель: {m}"
+            )));
+        }
+        let inputs = inputs(svc, viewer, r, SalesGrouping::ByGoods).await?;
+        Ok(GoodsReport::build(inputs, maker))
+    }
+
+    fn head(&self) -> &Head {
+        &self.head
+    }
+
+    fn maker(&self) -> Option<&str> {
+        self.maker.as_deref()
+    }
+
+    fn table(&self) -> Table {
+        export::goods(self)
+    }
+
+    fn page(&self, top: &Top) -> maud::Markup {
+        views::goods_page(top, self)
+    }
+}
+
+impl SalesReport for ClientsGoodsReport {
+    const KIND: Kind = Kind::ClientsGoods;
+
+    async fn read(
+        svc: &ReportsService,
+        viewer: &Viewer,
+        r: &Request,
+        _: &ReportParams,
+    ) -> Result<Self, AppError> {
+        let inputs = inputs(svc, viewer, r, SalesGrouping::ByClientsAndGoods).await?;
+        Ok(ClientsGoodsReport::build(inputs))
+    }
+
+    fn head(&self) -> &Head {
+        &self.head
+    }
+
+    fn table(&self) -> Table {
+        export::clients_goods(self)
+    }
+
+    fn page(&self, top: &Top) -> maud::Markup {
+        views::clients_goods_page(top, self)
+    }
+}
+
+/// A supervisor's team or (admin) everyone: each agent's sales and the team's total. Agents and
+/// clients: `403`.
+impl SalesReport for TeamReport {
+    const KIND: Kind = Kind::Team;
+
+    fn whose(viewer: Viewer) -> Result<Viewer, AppError> {
+        let team: Team = viewer.team().cloned().ok_or(AppError::Forbidden)?;
+        Ok(Viewer::Team { team })
+    }
+
+    async fn read(
+        svc: &ReportsService,
+        viewer: &Viewer,
+        r: &Request,
+        _: &ReportParams,
+    ) -> Result<Self, AppError> {
+        let team = viewer.team().ok_or(AppError::Forbidden)?;
+        let (inputs, names) = tokio::join!(
+            inputs(svc, viewer, r, SalesGrouping::ByClients),
+            AgentNames::read_or_empty(svc.reader(), svc.onec()),
+        );
+        Ok(TeamReport::build(inputs?, team.agents(), |a| names.name(a)))
+    }
+
+    fn head(&self) -> &Head {
+        &self.head
+    }
+
+    fn table(&self) -> Table {
+        export::team(self)
+    }
+
+    fn page(&self, top: &Top) -> maud::Markup {
+        views::team_page(top, self)
+    }
 }

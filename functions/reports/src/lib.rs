@@ -10,6 +10,8 @@
 //! - [`figures`]: sums, the cached turnover rows, merging one partner's or product's keys;
 //! - [`precompute`]: closed days kept in Postgres by [`precompute::refresh`], read with the live rest;
 //! - [`report`]: the four reports; [`export`]: their tables as XLSX and CSV;
+//! - [`handlers`]: one handler over [`handlers::SalesReport`], what differs between the reports;
+//! - [`openapi`]: this function's part of the portal's OpenAPI description;
 //! - [`views`] and [`chart`]: the phone-first Russian pages with server-drawn SVG charts.
 
 use axum::Router;
@@ -22,6 +24,7 @@ pub mod chart;
 pub mod export;
 pub mod figures;
 pub mod handlers;
+pub mod openapi;
 pub mod period;
 pub mod precompute;
 pub mod report;
@@ -29,16 +32,6 @@ pub mod service;
 pub mod views;
 
 use service::ReportsService;
-
-/// This function's part of the portal's OpenAPI description (`/api/v1/openapi.json`).
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    handlers::clients,
-    handlers::goods,
-    handlers::clients_goods,
-    handlers::team
-))]
-pub struct ApiDoc;
 
 /// The service name in logs, `/health` and Sentry.
 pub const SERVICE: &str = "reports";
@@ -83,17 +76,27 @@ impl FromRef<ReportsState> for Verifier {
 /// local runner can mount them beside the other functions'. Each report also answers
 /// `/…/export.xlsx` and `/…/export.csv`.
 pub fn routes(app: &AppState) -> Router<AppState> {
-    use handlers::*;
+    use crate::report::{ClientsGoodsReport, ClientsReport, GoodsReport, TeamReport};
+    use handlers::{index, report};
     Router::new()
         .route("/reports/sales", get(index))
-        .route("/reports/sales/clients", get(clients))
-        .route("/reports/sales/clients/{export}", get(clients))
-        .route("/reports/sales/goods", get(goods))
-        .route("/reports/sales/goods/{export}", get(goods))
-        .route("/reports/sales/clients-goods", get(clients_goods))
-        .route("/reports/sales/clients-goods/{export}", get(clients_goods))
-        .route("/reports/sales/team", get(team))
-        .route("/reports/sales/team/{export}", get(team))
+        .route("/reports/sales/clients", get(report::<ClientsReport>))
+        .route(
+            "/reports/sales/clients/{export}",
+            get(report::<ClientsReport>),
+        )
+        .route("/reports/sales/goods", get(report::<GoodsReport>))
+        .route("/reports/sales/goods/{export}", get(report::<GoodsReport>))
+        .route(
+            "/reports/sales/clients-goods",
+            get(report::<ClientsGoodsReport>),
+        )
+        .route(
+            "/reports/sales/clients-goods/{export}",
+            get(report::<ClientsGoodsReport>),
+        )
+        .route("/reports/sales/team", get(report::<TeamReport>))
+        .route("/reports/sales/team/{export}", get(report::<TeamReport>))
         .with_state(ReportsState::new(app))
 }
 

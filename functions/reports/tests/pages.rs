@@ -290,7 +290,7 @@ async fn presets_name_their_periods() {
 #[tokio::test]
 async fn json_answers_are_described_by_the_openapi_document() {
     use utoipa::OpenApi;
-    let doc = serde_json::to_value(skazka_reports::ApiDoc::openapi()).unwrap();
+    let doc = serde_json::to_value(skazka_reports::openapi::ApiDoc::openapi()).unwrap();
     let app = skazka_testkit::app().await;
     let sim = app.sim.sim().clone();
     let (from, to) = month(sim.as_of());

@@ -23,6 +23,7 @@ use tower::ServiceExt;
 pub mod chromium;
 pub mod jar;
 pub mod openapi;
+pub mod people;
 pub mod runtime;
 
 pub use axum::http::{HeaderMap, StatusCode};

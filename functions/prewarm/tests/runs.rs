@@ -4,32 +4,19 @@
 use axum::body::Body;
 use axum::http::Request;
 use lambda_runtime::{Context, LambdaEvent};
-use onec_client::Guid;
 use onec_sim::{Change, FaultMode, Faults, demo};
 use rust_decimal::Decimal;
 use skazka_prewarm::{Prewarm, Trigger};
-use skazka_session::{Identity, Role};
+use skazka_session::Identity;
 use skazka_sync_log::Step;
+use skazka_testkit::people::{admin, agent, token};
 use skazka_testkit::{Reply, TestApp, send};
-use uuid::Uuid;
-
-fn person(role: Role) -> Identity {
-    Identity {
-        user_id: Uuid::new_v4(),
-        session_id: Uuid::new_v4(),
-        role,
-        name: format!("Тест {role}"),
-        onec_ref: Some(Guid::from_uuid(demo::DEMO_AGENT)),
-        partners: Vec::new(),
-        impersonator: None,
-    }
-}
 
 /// Every page of the portal, as the local runner serves them.
 async fn get_as(app: &TestApp, who: Option<&Identity>, path: &str, accept: &str) -> Reply {
     let mut request = Request::get(path).header("accept", accept);
     if let Some(who) = who {
-        let token = app.state.sessions().issue(who).unwrap().token;
+        let token = token(app, who);
         request = request.header("authorization", format!("Bearer {token}"));
     }
     let router = skazka_local::router(app.state.clone());
@@ -55,7 +42,7 @@ async fn after_one_run_the_catalogue_stock_prices_and_a_closed_months_report_mak
         );
     }
 
-    let agent = person(Role::Agent);
+    let agent = agent();
     let product = get_as(
         &app,
         None,
@@ -137,7 +124,7 @@ async fn a_failing_step_keeps_the_previous_data_and_is_reported() {
     assert_eq!(listing.status, 200);
     assert!(listing.json()["total"].as_i64().unwrap() > 100);
 
-    let admin = person(Role::Admin);
+    let admin = admin();
     let log = get_as(&app, Some(&admin), "/admin/sync", "application/json").await;
     assert_eq!(log.status, 200, "{}", log.body);
     let runs = log.json()["runs"].as_array().unwrap().clone();
@@ -175,7 +162,7 @@ async fn an_admins_run_now_is_taken_by_the_next_requests_run() {
         .request(Step::StockPrices, None)
         .await
         .unwrap();
-    let admin = person(Role::Admin);
+    let admin = admin();
     let waiting = get_as(&app, Some(&admin), "/admin/sync", "application/json")
         .await
         .json();

@@ -6,14 +6,13 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use onec_client::Guid;
 use onec_sim::db::col;
 use onec_sim::demo;
 use onec_sim::schema as s;
 use onec_sim::value::Value;
 use rust_decimal::Decimal;
 use skazka_catalogue::CatalogueService;
-use skazka_session::{Identity, Role};
+use skazka_session::Identity;
 use skazka_testkit::{Reply, TestApp, send};
 use uuid::Uuid;
 
@@ -41,30 +40,17 @@ pub async fn get_json(app: &TestApp, path: &str) -> serde_json::Value {
     reply.json()
 }
 
+/// An employee: the demo agent.
 pub fn employee() -> Identity {
-    Identity {
-        user_id: Uuid::new_v4(),
-        session_id: Uuid::new_v4(),
-        role: Role::Agent,
-        name: "Тест агент".into(),
-        onec_ref: Some(Guid::from_uuid(demo::DEMO_AGENT)),
-        partners: Vec::new(),
-        impersonator: None,
-    }
+    skazka_testkit::people::agent()
 }
 
-pub fn client() -> Identity {
-    Identity {
-        role: Role::Client,
-        onec_ref: None,
-        partners: vec![Guid::from_uuid(demo::DEMO_CLIENT_PARTNER)],
-        ..employee()
-    }
-}
+#[allow(unused_imports)] // each test file uses some
+pub use skazka_testkit::people::{client, dec};
 
 /// A request as `who`, with the session cookie the browser sends.
 pub async fn get_as(app: &TestApp, who: &Identity, path: &str) -> Reply {
-    let token = app.state.sessions().issue(who).unwrap().token;
+    let token = skazka_testkit::people::token(app, who);
     let request = Request::get(path)
         .header(
             "cookie",
@@ -77,15 +63,7 @@ pub async fn get_as(app: &TestApp, who: &Identity, path: &str) -> Reply {
 
 /// A JSON request as `who` (the bearer token of the sign-in API).
 pub async fn json_as(app: &TestApp, who: &Identity, path: &str) -> serde_json::Value {
-    let token = app.state.sessions().issue(who).unwrap().token;
-    let request = Request::get(path)
-        .header("authorization", format!("Bearer {token}"))
-        .header("accept", JSON)
-        .body(Body::empty())
-        .unwrap();
-    let reply = send(&router(app), request).await;
-    assert_eq!(reply.status, 200, "{path}: {}", reply.body);
-    reply.json()
+    skazka_testkit::people::json_as(&router(app), app, who, path).await
 }
 
 /// The problems of `value` against the catalogue's schema `name`.
@@ -156,11 +134,4 @@ pub fn main_price(app: &TestApp, product: Uuid) -> Option<Decimal> {
 /// 1C requests the simulator has answered so far.
 pub fn onec_requests(app: &TestApp) -> u64 {
     app.sim.sim().stats().requests
-}
-
-pub fn dec(v: &serde_json::Value) -> Decimal {
-    v.as_str()
-        .unwrap_or_else(|| panic!("decimal text: {v}"))
-        .parse()
-        .unwrap()
 }

@@ -7,79 +7,26 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use onec_client::Guid;
 use onec_sim::db::{Db, col, tcol};
-use onec_sim::demo;
 use onec_sim::schema as s;
 use rust_decimal::Decimal;
 use serde_json::Value;
-use skazka_session::{Identity, Role};
-use skazka_testkit::{Reply, TestApp, send};
+use skazka_session::Identity;
+use skazka_testkit::{Reply, TestApp};
 use uuid::Uuid;
 
-pub const JSON: &str = "application/json";
+#[allow(unused_imports)] // each test file uses some
+pub use skazka_testkit::people::{JSON, agent, client, dec, guid, person, supervisor_of};
 
-pub fn guid(u: Uuid) -> Guid {
-    Guid::parse(&u.to_string()).unwrap()
-}
-
-pub fn person(role: Role, onec_ref: Option<Uuid>, partners: &[Uuid]) -> Identity {
-    Identity {
-        user_id: Uuid::new_v4(),
-        session_id: Uuid::new_v4(),
-        role,
-        name: format!("Тест {role}"),
-        onec_ref: onec_ref.map(guid),
-        partners: partners.iter().copied().map(guid).collect(),
-        impersonator: None,
-    }
-}
-
-pub fn agent() -> Identity {
-    person(Role::Agent, Some(demo::DEMO_AGENT), &[])
-}
-
-pub fn client() -> Identity {
-    person(Role::Client, None, &[demo::DEMO_CLIENT_PARTNER])
-}
-
-/// The demo supervisor, synced from the simulator, with its team set to `team` (a team is looked
-/// up per request in the accounts, not carried in the token).
-pub async fn supervisor_of(app: &TestApp, team: &[Uuid]) -> Identity {
-    skazka_local::demo_accounts(&app.state)
-        .await
-        .expect("demo accounts");
-    skazka_accounts::store::set_team(app.state.db(), demo::DEMO_SUPERVISOR, Some(team))
-        .await
-        .expect("team");
-    Identity {
-        user_id: demo::DEMO_SUPERVISOR,
-        ..person(Role::Supervisor, Some(demo::DEMO_SUPERVISOR), &[])
-    }
-}
-
+/// `GET path` through this function's router as `who`.
 pub async fn get_as(app: &TestApp, who: &Identity, path: &str, accept: Option<&str>) -> Reply {
-    let token = app.state.sessions().issue(who).unwrap().token;
-    let mut request =
-        axum::http::Request::get(path).header("authorization", format!("Bearer {token}"));
-    if let Some(accept) = accept {
-        request = request.header("accept", accept);
-    }
     let router = skazka_debts::router(app.state.clone());
-    send(&router, request.body(axum::body::Body::empty()).unwrap()).await
+    skazka_testkit::people::get_as(&router, app, who, path, accept).await
 }
 
 pub async fn json_as(app: &TestApp, who: &Identity, path: &str) -> Value {
-    let reply = get_as(app, who, path, Some(JSON)).await;
-    assert_eq!(reply.status, 200, "{path}: {}", reply.body);
-    reply.json()
-}
-
-pub fn dec(v: &Value) -> Decimal {
-    v.as_str()
-        .unwrap_or_else(|| panic!("decimal text: {v}"))
-        .parse()
-        .unwrap()
+    let router = skazka_debts::router(app.state.clone());
+    skazka_testkit::people::json_as(&router, app, who, path).await
 }
 
 /// A sale document as the simulator stores it.

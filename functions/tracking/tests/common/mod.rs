@@ -2,46 +2,14 @@
 //! function's router, and an app whose pings live in either store.
 #![allow(dead_code)]
 
-use onec_client::Guid;
-use onec_sim::demo;
-use skazka_session::{Identity, Role};
+use skazka_session::Identity;
 use skazka_testkit::{Reply, TestApp, send};
 use uuid::Uuid;
 
-pub const JSON: &str = "application/json";
-
-pub fn guid(u: Uuid) -> Guid {
-    Guid::parse(&u.to_string()).unwrap()
-}
-
-pub fn person(role: Role, onec_ref: Option<Uuid>, partners: &[Uuid]) -> Identity {
-    Identity {
-        user_id: Uuid::new_v4(),
-        session_id: Uuid::new_v4(),
-        role,
-        name: format!("Тест {role}"),
-        onec_ref: onec_ref.map(guid),
-        partners: partners.iter().copied().map(guid).collect(),
-        impersonator: None,
-    }
-}
-
-pub fn agent() -> Identity {
-    person(Role::Agent, Some(demo::DEMO_AGENT), &[])
-}
-
-/// A supervisor as a token carries one (its team is looked up per request, in the accounts).
-pub fn supervisor() -> Identity {
-    person(Role::Supervisor, None, &[])
-}
-
-pub fn admin() -> Identity {
-    person(Role::Admin, None, &[])
-}
-
-pub fn client() -> Identity {
-    person(Role::Client, None, &[demo::DEMO_CLIENT_PARTNER])
-}
+#[allow(unused_imports)] // each test file uses some
+pub use skazka_testkit::people::{
+    JSON, admin, agent, client, guid, person, supervisor, supervisor_of, token,
+};
 
 /// Where the test's pings live.
 #[derive(Clone, Copy, Debug)]
@@ -74,10 +42,6 @@ pub async fn app(store: Store) -> TestApp {
     }
 }
 
-pub fn token(app: &TestApp, who: &Identity) -> String {
-    app.state.sessions().issue(who).unwrap().token
-}
-
 pub async fn request(app: &TestApp, request: axum::http::Request<axum::body::Body>) -> Reply {
     let router = skazka_tracking::router(app.state.clone());
     send(&router, request).await
@@ -106,19 +70,4 @@ pub async fn get_as(app: &TestApp, who: &Identity, path: &str, accept: Option<&s
         r = r.header("accept", accept);
     }
     request(app, r.body(axum::body::Body::empty()).unwrap()).await
-}
-
-/// The demo supervisor, synced from the simulator, with its team set to `team` (a team is looked
-/// up per request in the accounts, not carried in the token).
-pub async fn supervisor_of(app: &TestApp, team: &[Uuid]) -> Identity {
-    skazka_local::demo_accounts(&app.state)
-        .await
-        .expect("demo accounts");
-    skazka_accounts::store::set_team(app.state.db(), demo::DEMO_SUPERVISOR, Some(team))
-        .await
-        .expect("team");
-    Identity {
-        user_id: demo::DEMO_SUPERVISOR,
-        ..person(Role::Supervisor, Some(demo::DEMO_SUPERVISOR), &[])
-    }
 }

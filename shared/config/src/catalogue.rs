@@ -3,7 +3,7 @@
 use url::Url;
 use uuid::Uuid;
 
-use super::{Reader, read_whole};
+use crate::reader::{Reader, read_positive};
 
 /// The edge caching of public catalogue answers (CloudFront's cache policy in `template.yaml`
 /// follows what the origin says).
@@ -75,8 +75,8 @@ pub(crate) fn read(r: &mut Reader<'_>, port: u16) -> CatalogueSettings {
     };
     CatalogueSettings {
         public_url,
-        low_stock_pieces: read_whole(r, "CATALOGUE_LOW_STOCK_PIECES", d.low_stock_pieces),
-        low_stock_kg: read_whole(r, "CATALOGUE_LOW_STOCK_KG", d.low_stock_kg),
+        low_stock_pieces: read_positive(r, "CATALOGUE_LOW_STOCK_PIECES", d.low_stock_pieces),
+        low_stock_kg: read_positive(r, "CATALOGUE_LOW_STOCK_KG", d.low_stock_kg),
         cache_control,
         public_price_kind,
     }

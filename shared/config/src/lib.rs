@@ -4,14 +4,27 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::time::Duration;
 
 use chrono_tz::Tz;
 use url::Url;
 
 mod catalogue;
+mod onec;
+mod reader;
+mod reads;
+mod session;
+mod stores;
+mod tracking;
 
 pub use catalogue::{CatalogueSettings, DEFAULT_CACHE_CONTROL};
+pub use onec::OnecSettings;
+pub use reader::{ConfigError, Problem, redact_url};
+pub use reads::ReadSettings;
+pub use session::{ORIGIN_SECRET_HEADER, SessionKey, SessionSettings};
+pub use stores::{DatabaseSettings, PingsSettings, RedisSettings};
+pub use tracking::TrackingSettings;
+
+use reader::Reader;
 
 /// A value that must never be logged: `Debug` and `Display` print `***`.
 #[derive(Clone, PartialEq, Eq)]
@@ -38,65 +51,6 @@ impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("***")
     }
-}
-
-/// Where 1C's standard OData publication is and how to sign in to it.
-#[derive(Clone, Debug)]
-pub struct OnecSettings {
-    /// The service root, always ending in `/` (e.g. `https://1c.example.kz/UT/odata/standard.odata/`).
-    pub url: Url,
-    pub user: String,
-    pub password: Secret,
-}
-
-/// How to reach Postgres: a URL (or key=value string) understood by tokio-postgres, and an optional
-/// password given apart from it (in AWS it comes from Secrets Manager).
-#[derive(Clone)]
-pub struct DatabaseSettings {
-    pub config: tokio_postgres::Config,
-}
-
-impl fmt::Debug for DatabaseSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // tokio_postgres::Config's Debug already redacts the password; print only the parts that
-        // tell which server and database are used.
-        f.debug_struct("DatabaseSettings")
-            .field("hosts", &self.config.get_hosts())
-            .field("ports", &self.config.get_ports())
-            .field("dbname", &self.config.get_dbname())
-            .field("user", &self.config.get_user())
-            .finish()
-    }
-}
-
-/// Redis (ElastiCache in AWS): `redis://` or `rediss://` (TLS). The URL can carry a password, so it
-/// is a [`Secret`]; [`RedisSettings::display`] shows it without credentials.
-#[derive(Clone, Debug)]
-pub struct RedisSettings {
-    pub url: Secret,
-}
-
-impl RedisSettings {
-    /// The URL without user and password, for logs and `/health`.
-    pub fn display(&self) -> String {
-        redact_url(self.url.expose())
-    }
-}
-
-/// Location pings in DynamoDB.
-#[derive(Clone, Debug)]
-pub struct PingsSettings {
-    pub table: String,
-    /// An emulator's endpoint (moto in tests); `None` in AWS.
-    pub endpoint: Option<Url>,
-}
-
-/// One key that signs or verifies session tokens (HS256), with the id written in the token's
-/// `kid` header so keys can rotate.
-#[derive(Clone, Debug)]
-pub struct SessionKey {
-    pub id: String,
-    pub secret: Secret,
 }
 
 /// The backends a function uses besides the cache (which every function uses: session revocation
@@ -136,66 +90,6 @@ impl Uses {
     pub const fn pings(mut self) -> Self {
         self.pings = true;
         self
-    }
-}
-
-/// How pages read 1C: how long one page waits, and when to stop asking a 1C that keeps failing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ReadSettings {
-    /// `ONEC_READ_BUDGET_MS` (default 10000): how long a page waits for 1C before it serves what
-    /// is kept (or the 503 page).
-    pub budget: Duration,
-    /// `ONEC_BREAKER_FAILURES` (default 3): failed reads in a row that open the breaker.
-    pub breaker_failures: u32,
-    /// `ONEC_BREAKER_OPEN_MS` (default 5000): how long an open breaker waits before one request
-    /// probes whether 1C is back.
-    pub breaker_open: Duration,
-    /// `ONEC_READS_PER_MINUTE` (default 120): reads a signed-in person may send to 1C in a minute
-    /// (fresh answers from the cache do not count); past it the page is a 429.
-    pub per_person_per_minute: u32,
-}
-
-impl Default for ReadSettings {
-    fn default() -> Self {
-        ReadSettings {
-            budget: Duration::from_secs(10),
-            breaker_failures: 3,
-            breaker_open: Duration::from_secs(5),
-            per_person_per_minute: 120,
-        }
-    }
-}
-
-/// The header CloudFront adds to every origin request (an origin custom header) with
-/// `ORIGIN_SECRET`'s value: proof that a request came through CloudFront.
-pub const ORIGIN_SECRET_HEADER: &str = "x-origin-verify";
-
-/// Sessions: signing keys and lifetimes.
-#[derive(Clone, Debug)]
-pub struct SessionSettings {
-    /// `SESSION_KEYS`: `id:secret` pairs separated by commas; the first signs, all verify. Empty
-    /// means "generate one per process" (local runner and tests only; required in Lambda).
-    pub keys: Vec<SessionKey>,
-    /// `SESSION_ACCESS_TTL_SECS` (default 900): life of an access token.
-    pub access_ttl: Duration,
-    /// `SESSION_IDLE_TIMEOUT_SECS` (default 1800): a session unused this long ends.
-    pub idle_timeout: Duration,
-    /// `SESSION_ABSOLUTE_TIMEOUT_SECS` (default 43200): a session ends this long after sign-in.
-    pub absolute_timeout: Duration,
-    /// `SESSION_REFRESH_GRACE_SECS` (default 5, 0 to 60): how long a just-spent refresh token still yields
-    /// the same successor (two tabs refreshing at once), instead of counting as reuse.
-    pub refresh_grace: Duration,
-}
-
-impl Default for SessionSettings {
-    fn default() -> Self {
-        SessionSettings {
-            keys: Vec::new(),
-            access_ttl: Duration::from_secs(15 * 60),
-            idle_timeout: Duration::from_secs(30 * 60),
-            absolute_timeout: Duration::from_secs(12 * 60 * 60),
-            refresh_grace: Duration::from_secs(5),
-        }
     }
 }
 
@@ -239,146 +133,6 @@ pub struct Config {
     /// `PREWARM_INTERVAL_S` (default 300; `0` = off): the local runner's refresh timer (in AWS
     /// the schedule is in `template.yaml`).
     pub prewarm_interval_s: u64,
-}
-
-/// Agent tracking: ping retention and the supervisor's map.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrackingSettings {
-    /// `PINGS_RETENTION_DAYS` (default 90): how long a ping is kept.
-    pub retention_days: u32,
-    /// `TRACKING_MIN_VISIT_S` (default 120): a visit shorter than this is flagged.
-    pub min_visit_s: u32,
-    /// `TRACKING_FAR_M` (default 300): an order taken farther than this from the client's
-    /// location is flagged.
-    pub far_m: u32,
-    /// `TRACKING_TILE_URL` (default OpenStreetMap's): the map tiles, a Leaflet URL template
-    /// (`https://host/{z}/{x}/{y}.png`); the pages' CSP allows exactly its host for images.
-    pub tile_url: String,
-}
-
-impl Default for TrackingSettings {
-    fn default() -> Self {
-        TrackingSettings {
-            retention_days: 90,
-            min_visit_s: 120,
-            far_m: 300,
-            tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
-        }
-    }
-}
-
-impl TrackingSettings {
-    /// The tile server's origin (`https://host[:port]`), for the content security policy.
-    pub fn tile_origin(&self) -> String {
-        let url = Url::parse(&self.tile_url.replace(['{', '}'], "")).ok();
-        url.map(|u| u.origin().ascii_serialization())
-            .unwrap_or_default()
-    }
-}
-
-fn read_whole(r: &mut Reader<'_>, var: &'static str, default: u32) -> u32 {
-    match r.get(var) {
-        None => default,
-        Some(v) => match v.parse::<u32>() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                r.bad(var, "a whole number above 0", Some(v));
-                default
-            }
-        },
-    }
-}
-
-fn read_tracking(r: &mut Reader<'_>) -> TrackingSettings {
-    let d = TrackingSettings::default();
-    let tile_url = match r.get("TRACKING_TILE_URL") {
-        None => d.tile_url.clone(),
-        Some(v) => {
-            let ok = v.starts_with("https://")
-                && ["{z}", "{x}", "{y}"].iter().all(|p| v.contains(p))
-                && Url::parse(&v.replace(['{', '}'], "")).is_ok();
-            if ok {
-                v
-            } else {
-                r.bad(
-                    "TRACKING_TILE_URL",
-                    "an https URL template with {z}, {x} and {y}",
-                    Some(v),
-                );
-                d.tile_url.clone()
-            }
-        }
-    };
-    TrackingSettings {
-        retention_days: read_whole(r, "PINGS_RETENTION_DAYS", d.retention_days),
-        min_visit_s: read_whole(r, "TRACKING_MIN_VISIT_S", d.min_visit_s),
-        far_m: read_whole(r, "TRACKING_FAR_M", d.far_m),
-        tile_url,
-    }
-}
-
-/// One bad or missing variable.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub var: &'static str,
-    pub expected: String,
-    /// What was found, unless the variable holds a secret (then `None`).
-    pub found: Option<String>,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: expected {}", self.var, self.expected)?;
-        match &self.found {
-            Some(found) => write!(f, ", found {found:?}"),
-            None => Ok(()),
-        }
-    }
-}
-
-/// Every problem found in the environment.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub struct ConfigError {
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid configuration:")?;
-        for problem in &self.problems {
-            write!(f, "\n  - {problem}")?;
-        }
-        Ok(())
-    }
-}
-
-impl ConfigError {
-    /// Whether `var` is among the problems.
-    pub fn names(&self, var: &str) -> bool {
-        self.problems.iter().any(|p| p.var == var)
-    }
-}
-
-struct Reader<'a> {
-    lookup: &'a dyn Fn(&str) -> Option<String>,
-    problems: Vec<Problem>,
-}
-
-impl Reader<'_> {
-    /// A variable's value; an empty or all-blank value counts as unset.
-    fn get(&self, var: &str) -> Option<String> {
-        (self.lookup)(var)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    }
-
-    fn bad(&mut self, var: &'static str, expected: impl Into<String>, found: Option<String>) {
-        self.problems.push(Problem {
-            var,
-            expected: expected.into(),
-            found,
-        });
-    }
 }
 
 impl Config {
@@ -454,7 +208,7 @@ impl Config {
             },
         };
 
-        let onec = read_onec(&mut r);
+        let onec = onec::read(&mut r);
 
         let onec_timezone = match r.get("ONEC_TIMEZONE") {
             None => chrono_tz::Asia::Almaty,
@@ -474,59 +228,10 @@ impl Config {
         let onec_e1c_server = r.get("ONEC_E1C_SERVER");
         let onec_e1c_base = r.get("ONEC_E1C_BASE");
 
-        let database = read_database(&mut r);
+        let database = stores::read_database(&mut r);
 
-        let redis = match r.get("REDIS_URL") {
-            None => None,
-            Some(v) => match Url::parse(&v) {
-                Ok(u) if matches!(u.scheme(), "redis" | "rediss") && u.has_host() => {
-                    Some(RedisSettings { url: Secret(v) })
-                }
-                _ => {
-                    let shown = redact_url(&v);
-                    r.bad(
-                        "REDIS_URL",
-                        "a redis://host:port or rediss://host:port URL",
-                        Some(shown),
-                    );
-                    None
-                }
-            },
-        };
-
-        let endpoint = match r.get("DYNAMODB_ENDPOINT") {
-            None => None,
-            Some(v) => match Url::parse(&v) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") => Some(u),
-                _ => {
-                    r.bad(
-                        "DYNAMODB_ENDPOINT",
-                        "an http(s) URL of a DynamoDB emulator, e.g. http://127.0.0.1:5000",
-                        Some(v),
-                    );
-                    None
-                }
-            },
-        };
-        let pings = match r.get("PINGS_TABLE") {
-            None => None,
-            Some(table) => {
-                let valid = (3..=255).contains(&table.len())
-                    && table
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-                if valid {
-                    Some(PingsSettings { table, endpoint })
-                } else {
-                    r.bad(
-                        "PINGS_TABLE",
-                        "a DynamoDB table name (3-255 characters: letters, digits, _ - .)",
-                        Some(table),
-                    );
-                    None
-                }
-            }
-        };
+        let redis = stores::read_redis(&mut r);
+        let pings = stores::read_pings(&mut r);
 
         let sentry_dsn = match r.get("SENTRY_DSN") {
             None => None,
@@ -563,9 +268,9 @@ impl Config {
                 None
             }
         };
-        let session = read_session(&mut r);
-        let reads = read_reads(&mut r);
-        let tracking = read_tracking(&mut r);
+        let session = session::read(&mut r);
+        let reads = reads::read(&mut r);
+        let tracking = tracking::read(&mut r);
         let catalogue = catalogue::read(&mut r, port);
         let prewarm_interval_s = match r.get("PREWARM_INTERVAL_S") {
             None => 300,
@@ -608,234 +313,11 @@ impl Config {
     }
 }
 
-fn read_onec(r: &mut Reader<'_>) -> Option<OnecSettings> {
-    let url = r.get("ONEC_URL");
-    let user = r.get("ONEC_USER");
-    let password = r.get("ONEC_PASSWORD");
-    let url = url?;
-    let parsed = match Url::parse(&url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {
-            if u.username().is_empty() && u.password().is_none() {
-                Some(u)
-            } else {
-                r.bad(
-                    "ONEC_URL",
-                    "a URL without credentials (give them in ONEC_USER and ONEC_PASSWORD)",
-                    None,
-                );
-                None
-            }
-        }
-        _ => {
-            r.bad(
-                "ONEC_URL",
-                "the http(s) URL of 1C's OData service root, e.g. https://1c.example.kz/UT/odata/standard.odata/",
-                Some(redact_url(&url)),
-            );
-            None
-        }
-    };
-    if user.is_none() {
-        r.bad("ONEC_USER", "the 1C user name (ONEC_URL is set)", None);
-    }
-    if password.is_none() {
-        r.bad(
-            "ONEC_PASSWORD",
-            "the 1C user's password (ONEC_URL is set)",
-            None,
-        );
-    }
-    let mut url = parsed?;
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
-    Some(OnecSettings {
-        url,
-        user: user?,
-        password: Secret(password?),
-    })
-}
-
-fn read_seconds(r: &mut Reader<'_>, var: &'static str, default: Duration) -> Duration {
-    match r.get(var) {
-        None => default,
-        Some(v) => match v.parse::<u64>() {
-            Ok(secs) if secs > 0 => Duration::from_secs(secs),
-            _ => {
-                r.bad(var, "a whole number of seconds above 0", Some(v));
-                default
-            }
-        },
-    }
-}
-
-fn read_millis(r: &mut Reader<'_>, var: &'static str, default: Duration) -> Duration {
-    match r.get(var) {
-        None => default,
-        Some(v) => match v.parse::<u64>() {
-            Ok(ms) if ms > 0 => Duration::from_millis(ms),
-            _ => {
-                r.bad(var, "a whole number of milliseconds above 0", Some(v));
-                default
-            }
-        },
-    }
-}
-
-fn read_reads(r: &mut Reader<'_>) -> ReadSettings {
-    let defaults = ReadSettings::default();
-    ReadSettings {
-        budget: read_millis(r, "ONEC_READ_BUDGET_MS", defaults.budget),
-        breaker_failures: read_positive(r, "ONEC_BREAKER_FAILURES", defaults.breaker_failures),
-        breaker_open: read_millis(r, "ONEC_BREAKER_OPEN_MS", defaults.breaker_open),
-        per_person_per_minute: read_positive(
-            r,
-            "ONEC_READS_PER_MINUTE",
-            defaults.per_person_per_minute,
-        ),
-    }
-}
-
-/// A whole number above 0, or `default` when unset.
-fn read_positive(r: &mut Reader<'_>, name: &'static str, default: u32) -> u32 {
-    match r.get(name) {
-        None => default,
-        Some(v) => match v.parse::<u32>() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                r.bad(name, "a whole number above 0", Some(v));
-                default
-            }
-        },
-    }
-}
-
-fn read_session(r: &mut Reader<'_>) -> SessionSettings {
-    let defaults = SessionSettings::default();
-    let mut keys = Vec::new();
-    if let Some(raw) = r.get("SESSION_KEYS") {
-        for item in raw.split(',') {
-            let valid = item.split_once(':').and_then(|(id, secret)| {
-                let (id, secret) = (id.trim(), secret.trim());
-                let id_ok = !id.is_empty()
-                    && id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-                (id_ok && secret.len() >= 32).then(|| SessionKey {
-                    id: id.to_owned(),
-                    secret: Secret::new(secret),
-                })
-            });
-            match valid {
-                Some(key) => keys.push(key),
-                None => {
-                    r.bad(
-                        "SESSION_KEYS",
-                        "comma-separated id:secret pairs (id of letters, digits, - _ .; secret of 32 characters or more)",
-                        None,
-                    );
-                    keys.clear();
-                    break;
-                }
-            }
-        }
-    }
-    let access_ttl = read_seconds(r, "SESSION_ACCESS_TTL_SECS", defaults.access_ttl);
-    let idle_timeout = read_seconds(r, "SESSION_IDLE_TIMEOUT_SECS", defaults.idle_timeout);
-    let absolute_timeout = read_seconds(
-        r,
-        "SESSION_ABSOLUTE_TIMEOUT_SECS",
-        defaults.absolute_timeout,
-    );
-    // Zero is allowed here: no grace, every spent token presented again is reuse.
-    let refresh_grace = match r.get("SESSION_REFRESH_GRACE_SECS") {
-        None => defaults.refresh_grace,
-        Some(v) => match v.parse::<u64>() {
-            Ok(secs) if secs <= 60 => Duration::from_secs(secs),
-            _ => {
-                r.bad(
-                    "SESSION_REFRESH_GRACE_SECS",
-                    "a whole number of seconds from 0 to 60",
-                    Some(v),
-                );
-                defaults.refresh_grace
-            }
-        },
-    };
-    SessionSettings {
-        keys,
-        access_ttl,
-        idle_timeout,
-        absolute_timeout,
-        refresh_grace,
-    }
-}
-
-fn read_database(r: &mut Reader<'_>) -> Option<DatabaseSettings> {
-    let url = r.get("DATABASE_URL");
-    let password = r.get("DATABASE_PASSWORD");
-    let url = match url {
-        Some(url) => url,
-        None => {
-            if password.is_some() {
-                r.bad(
-                    "DATABASE_URL",
-                    "a Postgres URL (DATABASE_PASSWORD is set without it)",
-                    None,
-                );
-            }
-            return None;
-        }
-    };
-    match tokio_postgres::Config::from_str(&url) {
-        Ok(mut config) => {
-            if config.get_dbname().is_none() {
-                r.bad(
-                    "DATABASE_URL",
-                    "a Postgres URL naming a database, e.g. postgres://skazka@db:5432/skazka",
-                    Some(redact_url(&url)),
-                );
-                return None;
-            }
-            if let Some(password) = password {
-                config.password(password);
-            }
-            Some(DatabaseSettings { config })
-        }
-        Err(_) => {
-            r.bad(
-                "DATABASE_URL",
-                "a Postgres URL such as postgres://user@host:5432/dbname",
-                Some(redact_url(&url)),
-            );
-            None
-        }
-    }
-}
-
-/// A URL with its user name and password removed (for messages and logs).
-pub fn redact_url(raw: &str) -> String {
-    match Url::parse(raw) {
-        Ok(mut u) => {
-            if !u.username().is_empty() || u.password().is_some() {
-                let _ = u.set_username("");
-                let _ = u.set_password(None);
-            }
-            u.to_string()
-        }
-        // Not a URL: show only up to an '@', which could start credentials.
-        Err(_) => match raw.rfind('@') {
-            Some(at) => format!("***{}", &raw[at..]),
-            None => raw.to_owned(),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::time::Duration;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = vars

@@ -8,8 +8,8 @@ use maud::Markup;
 use serde::Deserialize;
 use skazka_app::AppState;
 use skazka_session::{
-    ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH, REFRESHABLE_COOKIE, cookie,
-    mark_refreshed, safe_next, set_cookie, set_cookie_at,
+    ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH, REFRESHABLE_COOKIE, cookie, mark_refreshed,
+    safe_next, set_cookie, set_cookie_at,
 };
 use skazka_web::AppError;
 

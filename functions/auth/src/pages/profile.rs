@@ -19,11 +19,7 @@ pub struct ProfileQuery {
     done: Option<String>,
 }
 
-fn profile_page(
-    session: &Session,
-    account: &Account,
-    message: Option<(&str, bool)>,
-) -> Markup {
+fn profile_page(session: &Session, account: &Account, message: Option<(&str, bool)>) -> Markup {
     page_with(
         "Профиль",
         &chrome(Some(session)),
@@ -66,10 +62,7 @@ fn profile_page(
     )
 }
 
-async fn own_account(
-    state: &AppState,
-    session: &Session,
-) -> Result<Account, AppError> {
+async fn own_account(state: &AppState, session: &Session) -> Result<Account, AppError> {
     store::get(state.db(), session.user_id())
         .await?
         .ok_or(AppError::Unauthorized)

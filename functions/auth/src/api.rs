@@ -95,13 +95,7 @@ pub async fn token(
         }
         Err(Refusal::Failed(e)) => Err(e),
         Err(refusal) => {
-            let status = match refusal {
-                Refusal::BadPhone(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                Refusal::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-                Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
-                _ => StatusCode::FORBIDDEN,
-            };
-            let mut response = problem(status, refusal.message());
+            let mut response = problem(refusal.status(), refusal.message());
             if let Refusal::Throttled(secs) = refusal {
                 response
                     .headers_mut()

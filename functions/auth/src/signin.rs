@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use axum::http::StatusCode;
 use skazka_accounts::sessions::{self, Kind, Refresh};
 use skazka_accounts::throttle::{self, Bound};
 use skazka_accounts::{Account, password, phone, store};
@@ -61,6 +62,17 @@ impl From<skazka_accounts::AccountError> for RefreshRefusal {
 }
 
 impl Refusal {
+    /// The status a refusal answers with, on the page and in the API alike.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Refusal::BadPhone(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
+            Refusal::Deactivated | Refusal::AwaitingApproval => StatusCode::FORBIDDEN,
+            Refusal::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     /// The Russian message shown on the sign-in page or in a problem's `detail`.
     pub fn message(&self) -> String {
         match self {

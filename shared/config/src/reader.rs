@@ -1,6 +1,7 @@
 //! Reading variables: every problem is collected, so one start-up reports them all.
 
 use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use url::Url;
@@ -75,44 +76,33 @@ impl Reader<'_> {
     }
 }
 
-/// A whole number above 0, or `default` when unset.
-pub(crate) fn read_positive(r: &mut Reader<'_>, name: &'static str, default: u32) -> u32 {
-    match r.get(name) {
-        None => default,
-        Some(v) => match v.parse::<u32>() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                r.bad(name, "a whole number above 0", Some(v));
-                default
-            }
-        },
+/// A whole number above 0 in `var`, if set; a bad value is a problem saying `what` is expected.
+fn above_zero<T: FromStr + PartialOrd + Default>(
+    r: &mut Reader<'_>,
+    var: &'static str,
+    what: &str,
+) -> Option<T> {
+    let v = r.get(var)?;
+    match v.parse::<T>() {
+        Ok(n) if n > T::default() => Some(n),
+        _ => {
+            r.bad(var, format!("a whole number {what}above 0"), Some(v));
+            None
+        }
     }
+}
+
+/// A whole number above 0, or `default` when unset.
+pub(crate) fn read_positive(r: &mut Reader<'_>, var: &'static str, default: u32) -> u32 {
+    above_zero(r, var, "").unwrap_or(default)
 }
 
 pub(crate) fn read_seconds(r: &mut Reader<'_>, var: &'static str, default: Duration) -> Duration {
-    match r.get(var) {
-        None => default,
-        Some(v) => match v.parse::<u64>() {
-            Ok(secs) if secs > 0 => Duration::from_secs(secs),
-            _ => {
-                r.bad(var, "a whole number of seconds above 0", Some(v));
-                default
-            }
-        },
-    }
+    above_zero(r, var, "of seconds ").map_or(default, Duration::from_secs)
 }
 
 pub(crate) fn read_millis(r: &mut Reader<'_>, var: &'static str, default: Duration) -> Duration {
-    match r.get(var) {
-        None => default,
-        Some(v) => match v.parse::<u64>() {
-            Ok(ms) if ms > 0 => Duration::from_millis(ms),
-            _ => {
-                r.bad(var, "a whole number of milliseconds above 0", Some(v));
-                default
-            }
-        },
-    }
+    above_zero(r, var, "of milliseconds ").map_or(default, Duration::from_millis)
 }
 
 /// A URL with its user name and password removed (for messages and logs).

@@ -110,9 +110,9 @@ pub async fn login(
         "/" => "",
         next => next,
     };
-    let refuse = |status: StatusCode, refusal: &Refusal| {
+    let refuse = |refusal: &Refusal| {
         let mut response = html_response(
-            status,
+            refusal.status(),
             login_page(
                 &csrf,
                 LoginView {
@@ -136,15 +136,7 @@ pub async fn login(
         match signin::authenticate(&state, &form.phone, &form.password, &address, holder).await {
             Ok(account) => account,
             Err(Refusal::Failed(e)) => return Err(e),
-            Err(refusal) => {
-                let status = match refusal {
-                    Refusal::BadPhone(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                    Refusal::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-                    Refusal::WrongCredentials => StatusCode::UNAUTHORIZED,
-                    _ => StatusCode::FORBIDDEN,
-                };
-                return Ok(refuse(status, &refusal));
-            }
+            Err(refusal) => return Ok(refuse(&refusal)),
         };
     let started = signin::start_session(&state, &account, Kind::Browser, None, None).await?;
     let next = match safe_next(&form.next) {

@@ -24,6 +24,7 @@ pub mod chromium;
 pub mod jar;
 pub mod openapi;
 pub mod people;
+pub mod redis_keys;
 pub mod runtime;
 
 pub use axum::http::{HeaderMap, StatusCode};
@@ -111,11 +112,15 @@ impl Drop for TestDb {
     }
 }
 
-/// A running app for one test. Drop order: state, then the database, then the simulator.
+/// A running app for one test. Drop order: state, then the database, the simulator, and the
+/// app's Redis keys.
 pub struct TestApp {
     pub state: AppState,
     pub db: TestDb,
     pub sim: RunningSim,
+    /// With `REDIS_URL` (and no `REDIS_PREFIX` of the test's own): the prefix only this app's
+    /// keys carry, deleted with it.
+    pub redis_keys: Option<redis_keys::TestKeys>,
 }
 
 /// The simulator with `small` demo data.
@@ -159,10 +164,17 @@ pub async fn app_using(uses: Uses, vars: &[(&str, &str)]) -> TestApp {
 }
 
 async fn app_built(uses: Uses, vars: &[(&str, &str)], sim: SimConfig) -> TestApp {
-    let vars: HashMap<String, String> = vars
+    let mut vars: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
+    let redis_keys = match (vars.get("REDIS_URL"), vars.get("REDIS_PREFIX")) {
+        (Some(url), None) => Some(redis_keys::TestKeys::new(url)),
+        _ => None,
+    };
+    if let Some(keys) = &redis_keys {
+        vars.insert("REDIS_PREFIX".into(), keys.prefix.clone());
+    }
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test configuration");
     let db = TestDb::create().await;
     let sim = Simulator::spawn(sim).await.expect("simulator starts");
@@ -180,7 +192,12 @@ async fn app_built(uses: Uses, vars: &[(&str, &str)], sim: SimConfig) -> TestApp
     .expect("state");
     let pool = skazka_store::pool(&postgres.config, 1).expect("pool");
     skazka_store::migrate(&pool).await.expect("migrations");
-    TestApp { state, db, sim }
+    TestApp {
+        state,
+        db,
+        sim,
+        redis_keys,
+    }
 }
 
 /// A response, read whole.

@@ -9,7 +9,6 @@ use axum::routing::get;
 use common::*;
 use onec_sim::demo::{DEMO_AGENT, DEMO_SUPERVISOR, ROLE_MANAGER, ROLE_USER};
 use skazka_app::{AppState, PostgresTarget};
-use skazka_config::Config;
 use skazka_session::{Scope, Session};
 use skazka_testkit::StatusCode;
 
@@ -148,13 +147,9 @@ async fn the_sync_creates_updates_and_deactivates_accounts() {
 }
 
 /// A router like another function's: its own state (own verifier from the same keys), the same
-/// Redis and Postgres, a page that needs a session.
-async fn other_function(app: &skazka_testkit::TestApp, vars: &[(&str, &str)]) -> Router {
-    let vars: std::collections::HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
+/// configuration (Redis and its key prefix included) and Postgres, a page that needs a session.
+async fn other_function(app: &skazka_testkit::TestApp) -> Router {
+    let config = app.state.config().clone();
     let state = AppState::init(
         config,
         skazka_app::Uses::ALL,
@@ -182,7 +177,7 @@ async fn sign_out_is_seen_by_another_functions_router() {
     let vars = [("REDIS_URL", redis.as_str()), ("SESSION_KEYS", keys)];
     let app = demo_app(&vars).await;
     let auth = skazka_auth::router(app.state.clone());
-    let orders = other_function(&app, &vars).await;
+    let orders = other_function(&app).await;
     let mut browser = Browser::new(auth.clone());
     browser.sign_in(AGENT, PASSWORD).await;
     let cookie = browser

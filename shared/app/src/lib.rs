@@ -160,9 +160,9 @@ impl AppState {
         postgres: Option<PostgresTarget>,
     ) -> Result<Self, InitError> {
         let cache_backend: Arc<dyn skazka_cache::Cache> = match &config.redis {
-            Some(redis) => {
-                Arc::new(RedisCache::connect(redis.url.expose(), redis.display(), "skazka:").await?)
-            }
+            Some(redis) => Arc::new(
+                RedisCache::connect(redis.url.expose(), redis.display(), &redis.prefix).await?,
+            ),
             None => Arc::new(MemoryCache::default()),
         };
         let cache = CacheHandle::new(cache_backend);

@@ -21,7 +21,7 @@ pub use onec::OnecSettings;
 pub use reader::{ConfigError, Problem, redact_url};
 pub use reads::ReadSettings;
 pub use session::{ORIGIN_SECRET_HEADER, SessionKey, SessionSettings};
-pub use stores::{DatabaseSettings, PingsSettings, RedisSettings};
+pub use stores::{DEFAULT_REDIS_PREFIX, DatabaseSettings, PingsSettings, RedisSettings};
 pub use tracking::TrackingSettings;
 
 use reader::Reader;
@@ -108,7 +108,7 @@ pub struct Config {
     pub onec_e1c_base: Option<String>,
     /// `DATABASE_URL` (+ `DATABASE_PASSWORD`); `None` lets the local runner find or start Postgres.
     pub database: Option<DatabaseSettings>,
-    /// `REDIS_URL`; `None` means the in-process cache.
+    /// `REDIS_URL` (+ `REDIS_PREFIX`); `None` means the in-process cache.
     pub redis: Option<RedisSettings>,
     /// `PINGS_TABLE` (+ `DYNAMODB_ENDPOINT`); `None` means pings live in Postgres.
     pub pings: Option<PingsSettings>,
@@ -358,6 +358,18 @@ mod tests {
         }
         let text = err.to_string();
         assert!(text.contains("PORT: expected a TCP port number"), "{text}");
+    }
+
+    #[test]
+    fn redis_keys_carry_a_prefix_of_letters_digits_and_separators() {
+        let redis = |vars: &[(&str, &str)]| config(vars).map(|c| c.redis.unwrap().prefix);
+        let url = ("REDIS_URL", "redis://127.0.0.1:6379");
+        assert_eq!(redis(&[url]).unwrap(), DEFAULT_REDIS_PREFIX);
+        assert_eq!(redis(&[url, ("REDIS_PREFIX", "dev:")]).unwrap(), "dev:");
+        for bad in ["a b", "key*", &"x".repeat(65)] {
+            let err = redis(&[url, ("REDIS_PREFIX", bad)]).unwrap_err();
+            assert!(err.names("REDIS_PREFIX"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -34,7 +34,13 @@ impl fmt::Debug for DatabaseSettings {
 #[derive(Clone, Debug)]
 pub struct RedisSettings {
     pub url: Secret,
+    /// `REDIS_PREFIX` (default [`DEFAULT_REDIS_PREFIX`]): what every key starts with, so stages
+    /// (or test runs) sharing one Redis never read each other's keys.
+    pub prefix: String,
 }
+
+/// The keys' prefix when `REDIS_PREFIX` is not set.
+pub const DEFAULT_REDIS_PREFIX: &str = "skazka:";
 
 impl RedisSettings {
     /// The URL without user and password, for logs and `/health`.
@@ -94,22 +100,39 @@ pub(crate) fn read_database(r: &mut Reader<'_>) -> Option<DatabaseSettings> {
 }
 
 pub(crate) fn read_redis(r: &mut Reader<'_>) -> Option<RedisSettings> {
-    match r.get("REDIS_URL") {
-        None => None,
-        Some(v) => match Url::parse(&v) {
-            Ok(u) if matches!(u.scheme(), "redis" | "rediss") && u.has_host() => {
-                Some(RedisSettings { url: Secret(v) })
-            }
-            _ => {
-                let shown = redact_url(&v);
-                r.bad(
-                    "REDIS_URL",
-                    "a redis://host:port or rediss://host:port URL",
-                    Some(shown),
-                );
-                None
-            }
-        },
+    let prefix = match r.get("REDIS_PREFIX") {
+        None => DEFAULT_REDIS_PREFIX.to_owned(),
+        Some(p)
+            if p.len() <= 64
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.')) =>
+        {
+            p
+        }
+        Some(p) => {
+            r.bad(
+                "REDIS_PREFIX",
+                "up to 64 characters: letters, digits, : - _ .",
+                Some(p),
+            );
+            DEFAULT_REDIS_PREFIX.to_owned()
+        }
+    };
+    let v = r.get("REDIS_URL")?;
+    match Url::parse(&v) {
+        Ok(u) if matches!(u.scheme(), "redis" | "rediss") && u.has_host() => Some(RedisSettings {
+            url: Secret(v),
+            prefix,
+        }),
+        _ => {
+            let shown = redact_url(&v);
+            r.bad(
+                "REDIS_URL",
+                "a redis://host:port or rediss://host:port URL",
+                Some(shown),
+            );
+            None
+        }
     }
 }
 

@@ -1,64 +1,26 @@
 //! The debts function's handlers: whose data ([`Viewer`]) → service → the same value as HTML or
 //! JSON.
 
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
-use http::request::Parts;
 use skazka_session::Session;
-use skazka_viewer::{AgentNames, PathId, Picker, Viewer};
+use skazka_viewer::{AgentNames, Pages, PathId, Picker, Viewer};
 use skazka_web::{AppError, Format};
 
 use crate::domain::{ClientPage, DebtsReport, Params, Query as ListQuery, TeamView};
 use crate::service::DebtsService;
 use crate::views::{self, Nav};
 
-/// Who a group of pages is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pages {
-    /// `/debts…`: agents, and supervisors and admins reading agents' debts.
-    Agents,
-    /// `/my/debts…`: a client's own.
-    Client,
-}
-
-impl Pages {
-    /// Clients have their own pages; everyone else has the agents'.
-    fn admit(self, viewer: &Viewer) -> Result<(), AppError> {
-        match (self, viewer) {
-            (Pages::Client, Viewer::Client { .. }) => Ok(()),
-            (Pages::Agents, Viewer::Client { .. }) | (Pages::Client, _) => Err(AppError::Forbidden),
-            (Pages::Agents, _) => Ok(()),
-        }
+/// The navigation of `pages` for this viewer.
+fn nav_for(pages: Pages, viewer: &Viewer) -> Nav {
+    Nav {
+        base: match pages {
+            Pages::Agents => Nav::AGENT,
+            Pages::Client => Nav::CLIENT,
+        },
+        agent: viewer.picked(),
+        team: matches!(viewer, Viewer::Team { .. }),
     }
-
-    fn nav(self, viewer: &Viewer) -> Nav {
-        Nav {
-            base: match self {
-                Pages::Agents => Nav::AGENT,
-                Pages::Client => Nav::CLIENT,
-            },
-            agent: viewer.picked(),
-            team: matches!(viewer, Viewer::Team { .. }),
-        }
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Pages {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(if parts.uri.path().starts_with("/my/") {
-            Pages::Client
-        } else {
-            Pages::Agents
-        })
-    }
-}
-
-async fn picker(svc: &DebtsService, viewer: &Viewer) -> Option<Picker> {
-    viewer.team()?;
-    let names = AgentNames::read_or_empty(svc.reader(), svc.onec()).await;
-    Picker::of(viewer, &names)
 }
 
 /// `GET /debts[?q&sort&agent]`, `GET /my/debts[?q&sort]`: what the viewer's clients owe, by
@@ -94,8 +56,8 @@ pub async fn list(
         team,
         served.stale,
     );
-    let nav = pages.nav(&viewer);
-    let picker = picker(&svc, &viewer).await;
+    let nav = nav_for(pages, &viewer);
+    let picker = Picker::read(&viewer, svc.reader(), svc.onec()).await;
     Ok(format.respond(&report, |r| {
         views::list_page(&nav, &chrome, r, picker.as_ref())
     }))
@@ -131,6 +93,6 @@ pub async fn client(
         stale,
     )
     .ok_or(AppError::NotFound)?;
-    let nav = pages.nav(&viewer);
+    let nav = nav_for(pages, &viewer);
     Ok(format.respond(&page, |p| views::client_page(&nav, &chrome, p)))
 }

@@ -8,7 +8,7 @@ use http::request::Parts;
 use onec_client::model::OrderDate;
 use serde::Serialize;
 use skazka_session::Session;
-use skazka_viewer::{AgentNames, PathId, Picker, Viewer};
+use skazka_viewer::{AgentNames, Pages, PathId, Picker, Viewer};
 use skazka_web::{AppError, Chrome, Format, Stale};
 
 use crate::list::{ListParams, ListQuery, OrderList, presets};
@@ -16,33 +16,14 @@ use crate::service::OrdersService;
 use crate::team::TeamDay;
 use crate::views::{self, Nav};
 
-/// Who a group of pages is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pages {
-    /// `/orders…`: agents, and supervisors and admins reading agents' orders.
-    Agents,
-    /// `/my/orders…`: a client's own orders.
-    Client,
-}
-
-impl Pages {
-    /// Clients have their own pages; everyone else has the agents'.
-    fn admit(self, viewer: &Viewer) -> Result<(), AppError> {
-        match (self, viewer) {
-            (Pages::Client, Viewer::Client { .. }) => Ok(()),
-            (Pages::Agents, Viewer::Client { .. }) | (Pages::Client, _) => Err(AppError::Forbidden),
-            (Pages::Agents, _) => Ok(()),
-        }
-    }
-
-    fn nav(self, viewer: &Viewer) -> Nav {
-        Nav {
-            base: match self {
-                Pages::Agents => Nav::AGENT,
-                Pages::Client => Nav::CLIENT,
-            },
-            agent: viewer.picked(),
-        }
+/// The navigation of `pages` for this viewer.
+fn nav_for(pages: Pages, viewer: &Viewer) -> Nav {
+    Nav {
+        base: match pages {
+            Pages::Agents => Nav::AGENT,
+            Pages::Client => Nav::CLIENT,
+        },
+        agent: viewer.picked(),
     }
 }
 
@@ -92,24 +73,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ListRoute {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Pages {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(if parts.uri.path().starts_with("/my/") {
-            Pages::Client
-        } else {
-            Pages::Agents
-        })
-    }
-}
-
-async fn picker(svc: &OrdersService, viewer: &Viewer) -> Option<Picker> {
-    viewer.team()?;
-    let names = AgentNames::read_or_empty(svc.reader(), svc.onec()).await;
-    Picker::of(viewer, &names)
-}
-
 /// `GET /orders`, `/orders/by-shipment`, `/my/orders`, `/my/orders/by-shipment`
 /// (`?from&to&q&sort[&agent]`): the orders of a range, grouped by day; for a supervisor or an
 /// admin who has not picked an agent, the team's day (each agent's count and total).
@@ -125,9 +88,9 @@ pub async fn list(
     let today = svc.tz().today();
     let query = ListQuery::parse(&params, today)?;
     let chrome = skazka_session::chrome(Some(&session));
-    let nav = route.pages.nav(&viewer);
+    let nav = nav_for(route.pages, &viewer);
     let presets = presets(route.date, today);
-    let picker = picker(&svc, &viewer).await;
+    let picker = Picker::read(&viewer, svc.reader(), svc.onec()).await;
     if let Viewer::Team { team } = &viewer {
         let served = svc.team_day(team, route.date, query.from, query.to).await?;
         let names = AgentNames::read_or_empty(svc.reader(), svc.onec()).await;
@@ -175,7 +138,9 @@ async fn one_owner(
                 .into_response(),
         );
     }
-    let picker = picker(svc, viewer).await.unwrap_or_default();
+    let picker = Picker::read(viewer, svc.reader(), svc.onec())
+        .await
+        .unwrap_or_default();
     Some(views::pick_page(chrome, &picker).into_response())
 }
 
@@ -195,7 +160,7 @@ pub async fn order(
         return Ok(pick);
     }
     let served = svc.order(&viewer, id).await?;
-    let nav = pages.nav(&viewer);
+    let nav = nav_for(pages, &viewer);
     let detail = Detail {
         data: served.value,
         stale: served.stale,
@@ -222,7 +187,7 @@ pub async fn sale(
         Viewer::Client { .. } => Pages::Client,
         _ => Pages::Agents,
     };
-    let nav = pages.nav(&viewer);
+    let nav = nav_for(pages, &viewer);
     let detail = Detail {
         data: served.value,
         stale: served.stale,

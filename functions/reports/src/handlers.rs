@@ -117,12 +117,6 @@ async fn inputs(
     })
 }
 
-async fn picker(svc: &ReportsService, viewer: &Viewer) -> Option<Picker> {
-    viewer.team()?;
-    let names = AgentNames::read_or_empty(svc.reader(), svc.onec()).await;
-    Picker::of(viewer, &names)
-}
-
 /// Who asks and how they want the answer.
 struct Asker<'a> {
     svc: &'a ReportsService,
@@ -144,7 +138,7 @@ async fn answer<R: SalesReport>(a: Asker<'_>, report: &R) -> Result<Response, Ap
         Output::Page(format) => {
             let chrome = skazka_session::chrome(Some(session));
             let picker = match format {
-                Format::Html => picker(svc, viewer).await,
+                Format::Html => Picker::read(viewer, svc.reader(), svc.onec()).await,
                 Format::Json => None,
             };
             let top = Top {

@@ -18,9 +18,11 @@ use onec_client::model::Owner;
 use skazka_session::{Scope, Verifier};
 use skazka_web::AppError;
 
+mod audience;
 mod names;
 mod picker;
 
+pub use audience::Pages;
 pub use names::{AgentName, AgentNames};
 pub use picker::{Picker, picker};
 

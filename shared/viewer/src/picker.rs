@@ -1,7 +1,8 @@
 //! The agent picker: a supervisor's or an admin's choice of whose data a page shows.
 
 use maud::{Markup, html};
-use onec_client::Guid;
+use onec_client::{Guid, OnecClient};
+use skazka_reads::Reader;
 
 use crate::names::{AgentName, AgentNames};
 use crate::{AGENT_PARAM, Team, Viewer};
@@ -14,6 +15,14 @@ pub struct Picker {
 }
 
 impl Picker {
+    /// The picker of a viewer, with the agents' names read through the cache (none when 1C
+    /// cannot say them): `None` for agents and clients, who pick nobody.
+    pub async fn read(viewer: &Viewer, reader: &Reader, onec: &OnecClient) -> Option<Picker> {
+        viewer.team()?;
+        let names = AgentNames::read_or_empty(reader, onec).await;
+        Picker::of(viewer, &names)
+    }
+
     /// The picker of a viewer: `None` for agents and clients, who pick nobody.
     pub fn of(viewer: &Viewer, names: &AgentNames) -> Option<Picker> {
         let agents = match viewer.team()? {

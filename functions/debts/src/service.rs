@@ -15,7 +15,7 @@ use onec_client::{Guid, OnecClient};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use skazka_reads::{LIVE, Policy, ReadError, Reader, Served};
-use skazka_viewer::Viewer;
+use skazka_viewer::{AgentNames, Team, Viewer};
 
 /// Cache keys start with this; bump it when a cached type changes shape.
 const KEY: &str = "debts:v1";
@@ -23,6 +23,14 @@ const KEY: &str = "debts:v1";
 /// Debts change when a payment is posted: a page is at most this policy's `ttl` (a minute, well
 /// inside the five minutes promised) behind 1C, and kept a week for when 1C fails.
 pub const FRESHNESS: Policy = LIVE;
+
+/// The whole company's open documents (an admin's page) are read by the scheduled refresh
+/// ([`DebtsService::refresh_company`], every five minutes in working hours): too many to read
+/// within a page's budget at scale. A page reads them live only when the refresh is late.
+pub const COMPANY_FRESHNESS: Policy = Policy::new(
+    std::time::Duration::from_secs(6 * 60),
+    std::time::Duration::from_secs(7 * 86_400),
+);
 
 /// How far back a client's payment history goes.
 pub const PAYMENT_DAYS: u64 = 90;
@@ -64,6 +72,33 @@ pub fn open_key(viewer: &Viewer) -> String {
     format!("{KEY}:open:{}", viewer.cache_key())
 }
 
+/// An admin who has not picked an agent: the whole company.
+fn everyone() -> Viewer {
+    Viewer::Team {
+        team: Team::Everyone,
+    }
+}
+
+/// How long a viewer's open debts stay fresh.
+fn freshness(viewer: &Viewer) -> Policy {
+    if *viewer == everyone() {
+        COMPANY_FRESHNESS
+    } else {
+        FRESHNESS
+    }
+}
+
+/// What a company refresh read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CompanyRefresh {
+    /// Open sale documents.
+    pub documents: usize,
+    /// Their partners.
+    pub partners: usize,
+    /// Agents named (for the page's per-agent subtotals and the picker).
+    pub agents: usize,
+}
+
 /// Reads the debts pages' data. Cheap to clone.
 #[derive(Clone)]
 pub struct DebtsService {
@@ -91,7 +126,7 @@ impl DebtsService {
     /// The viewer's open documents: one agent's, a client's partners', or a team's.
     pub async fn open(&self, viewer: &Viewer) -> Result<Served<OpenDebts>, ReadError> {
         self.reader
-            .read(&open_key(viewer), FRESHNESS, || async {
+            .read(&open_key(viewer), freshness(viewer), || async {
                 let sales = match (viewer.owner(), viewer) {
                     (Some(owner), _) => self.onec.owned_debt_sales(&owner).await?,
                     // Everyone (an admin): from the company's balances, only what is owed.
@@ -107,6 +142,24 @@ impl DebtsService {
                 self.with_balances(sales).await
             })
             .await
+    }
+
+    /// Reads the whole company's open documents (no page budget: this is the scheduled job) and
+    /// keeps them where an admin's page looks, with the agents' names that page shows. 1C
+    /// failing leaves what was kept before.
+    pub async fn refresh_company(&self) -> Result<CompanyRefresh, ReadError> {
+        let (sales, balances) = self.onec.company_debt_sales().await?;
+        let debts = assemble(&sales, &balances);
+        let cache = self.reader.cache();
+        cache
+            .store(&open_key(&everyone()), COMPANY_FRESHNESS, &debts)
+            .await;
+        let agents = AgentNames::refresh(&self.reader, &self.onec).await?;
+        Ok(CompanyRefresh {
+            documents: debts.docs.len(),
+            partners: debts.partners.len(),
+            agents,
+        })
     }
 
     async fn with_balances(&self, sales: Vec<DebtSale>) -> Result<OpenDebts, ReadError> {

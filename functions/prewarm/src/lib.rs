@@ -1,6 +1,7 @@
 //! The scheduled function: runs the refresh steps the feature crates provide — the catalogue
-//! copy, stock, prices and deliveries, the sales reports' closed days, and the 1C user sync — so
-//! that in normal operation no page waits for 1C for them.
+//! copy, stock, prices and deliveries, the sales reports' closed days, the 1C user sync, and the
+//! whole company's open debts with the agents' names — so that in normal operation no page waits
+//! for 1C for them.
 //!
 //! - One run at a time, across Lambda instances too: a Postgres advisory lock, held on a
 //!   connection of its own that is closed (so the lock is freed) however the run ends.
@@ -21,6 +22,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use skazka_app::{AppState, Uses};
 use skazka_catalogue::CatalogueService;
+use skazka_debts::service::DebtsService;
 use skazka_sync_log::{Figures, Step, SyncLog, SyncLogError};
 
 /// The service name in logs and Sentry.
@@ -87,6 +89,7 @@ impl Trigger {
 pub struct Prewarm {
     app: AppState,
     catalogue: CatalogueService,
+    debts: DebtsService,
     log: SyncLog,
 }
 
@@ -95,6 +98,7 @@ impl Prewarm {
         Prewarm {
             app: app.clone(),
             catalogue: skazka_catalogue::service(app),
+            debts: DebtsService::new(app.onec_client().clone(), app.reader().clone()),
             log: SyncLog::new(app.db().clone()),
         }
     }
@@ -153,10 +157,15 @@ impl Prewarm {
         Ok(summary)
     }
 
-    /// The catalogue, stock and prices and the accounts every run (a user given a site role in
-    /// 1C signs in minutes later); the reports' closed days once an hour.
+    /// The catalogue, stock and prices, the accounts (a user given a site role in 1C signs in
+    /// minutes later) and the company's debts every run; the reports' closed days once an hour.
     async fn due(&self) -> Result<Vec<Step>, PrewarmError> {
-        let mut due = vec![Step::Catalogue, Step::StockPrices, Step::Accounts];
+        let mut due = vec![
+            Step::Catalogue,
+            Step::StockPrices,
+            Step::Accounts,
+            Step::Debts,
+        ];
         let last = self.log.last_ok(Step::Reports).await?;
         if last.is_none_or(|at| Utc::now() - at >= SLOW_STEP_EVERY) {
             due.push(Step::Reports);
@@ -223,6 +232,15 @@ impl Prewarm {
                 Ok(Figures {
                     rows_read: r.rows as u64,
                     rows_changed: r.rows as u64,
+                    onec_calls: 0,
+                })
+            }
+            Step::Debts => {
+                let r = self.debts.refresh_company().await.map_err(|e| text(&e))?;
+                let rows = (r.documents + r.agents) as u64;
+                Ok(Figures {
+                    rows_read: rows,
+                    rows_changed: rows,
                     onec_calls: 0,
                 })
             }

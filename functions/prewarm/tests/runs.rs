@@ -28,7 +28,8 @@ fn requests(app: &TestApp) -> u64 {
 }
 
 #[tokio::test]
-async fn after_one_run_the_catalogue_stock_prices_and_a_closed_months_report_make_no_1c_calls() {
+async fn after_one_run_the_catalogue_a_closed_months_report_and_the_companys_debts_ask_1c_nothing()
+{
     let app = skazka_testkit::app().await;
     let prewarm = Prewarm::new(&app.state);
     let run = prewarm.tick(Trigger::Start).await.unwrap().expect("a run");
@@ -42,7 +43,7 @@ async fn after_one_run_the_catalogue_stock_prices_and_a_closed_months_report_mak
         );
     }
 
-    let agent = agent();
+    let (agent, admin) = (agent(), admin());
     let product = get_as(
         &app,
         None,
@@ -62,6 +63,8 @@ async fn after_one_run_the_catalogue_stock_prices_and_a_closed_months_report_mak
             Some(&agent),
             "/reports/sales/clients?preset=last-month".to_owned(),
         ),
+        // The whole company's open debts, by agent, with the agent picker.
+        (Some(&admin), "/debts".to_owned()),
     ] {
         let reply = get_as(&app, who, &path, "text/html").await;
         assert_eq!(reply.status, 200, "{path}: {}", reply.body);

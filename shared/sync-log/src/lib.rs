@@ -29,14 +29,17 @@ pub enum Step {
     Reports,
     /// 1C users → employee accounts.
     Accounts,
+    /// The whole company's open debts (an admin's page) and the agents' names into the cache.
+    Debts,
 }
 
 impl Step {
-    pub const ALL: [Step; 4] = [
+    pub const ALL: [Step; 5] = [
         Step::Catalogue,
         Step::StockPrices,
         Step::Reports,
         Step::Accounts,
+        Step::Debts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Step {
             Step::StockPrices => "stock_prices",
             Step::Reports => "reports",
             Step::Accounts => "accounts",
+            Step::Debts => "debts",
         }
     }
 
@@ -59,6 +63,7 @@ impl Step {
             Step::StockPrices => "Остатки, цены, поставки",
             Step::Reports => "Отчёты о продажах (закрытые дни)",
             Step::Accounts => "Пользователи 1С",
+            Step::Debts => "Долги всей компании",
         }
     }
 }

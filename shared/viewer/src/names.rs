@@ -21,21 +21,29 @@ const KEY: &str = "viewer:v1:agent-names";
 impl AgentNames {
     /// From 1C through the cache (one request an hour; kept data when 1C fails).
     pub async fn read(reader: &Reader, onec: &OnecClient) -> Result<Served<Self>, ReadError> {
-        reader
-            .read(KEY, REFERENCE, || async {
-                let mut names: Vec<AgentName> = onec
-                    .user_names()
-                    .await?
-                    .into_iter()
-                    .map(|u| AgentName {
-                        id: u.id,
-                        name: u.name,
-                    })
-                    .collect();
-                names.sort_by(|a, b| a.name.cmp(&b.name));
-                Ok(AgentNames(names))
+        reader.read(KEY, REFERENCE, || Self::fetch(onec)).await
+    }
+
+    /// Reads the names from 1C now and keeps them for [`AgentNames::read`] (a scheduled job's
+    /// warm-up); how many there are.
+    pub async fn refresh(reader: &Reader, onec: &OnecClient) -> Result<usize, ReadError> {
+        let names = Self::fetch(onec).await?;
+        reader.cache().store(KEY, REFERENCE, &names).await;
+        Ok(names.0.len())
+    }
+
+    async fn fetch(onec: &OnecClient) -> Result<Self, ReadError> {
+        let mut names: Vec<AgentName> = onec
+            .user_names()
+            .await?
+            .into_iter()
+            .map(|u| AgentName {
+                id: u.id,
+                name: u.name,
             })
-            .await
+            .collect();
+        names.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(AgentNames(names))
     }
 
     /// The names, or none when 1C cannot say them (refs stand in, see [`AgentNames::name`]).

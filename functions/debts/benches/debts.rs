@@ -92,10 +92,7 @@ async fn main() {
     page(&app, &admin, "admin (everyone)").await;
 
     // What the scheduled refresh does every five minutes: then the admin's page reads the cache.
-    let svc = skazka_debts::service::DebtsService::new(
-        app.state.onec_client().clone(),
-        app.state.reader().clone(),
-    );
+    let svc = skazka_debts::service(&app.state);
     let started = Instant::now();
     let refreshed = svc.refresh_company().await.expect("company refresh");
     println!(

@@ -44,9 +44,15 @@ impl DebtsState {
     pub fn new(app: &AppState) -> Self {
         DebtsState {
             app: app.clone(),
-            debts: DebtsService::new(app.onec_client().clone(), app.reader().clone()),
+            debts: service(app),
         }
     }
+}
+
+/// The debts service on the shared state's 1C client and reader (the scheduled refresh builds
+/// one too).
+pub fn service(app: &AppState) -> DebtsService {
+    DebtsService::new(app.onec_client().clone(), app.reader().clone())
 }
 
 impl FromRef<DebtsState> for DebtsService {

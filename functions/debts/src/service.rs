@@ -73,15 +73,13 @@ pub fn open_key(viewer: &Viewer) -> String {
 }
 
 /// An admin who has not picked an agent: the whole company.
-fn everyone() -> Viewer {
-    Viewer::Team {
-        team: Team::Everyone,
-    }
-}
+const EVERYONE: Viewer = Viewer::Team {
+    team: Team::Everyone,
+};
 
 /// How long a viewer's open debts stay fresh.
 fn freshness(viewer: &Viewer) -> Policy {
-    if *viewer == everyone() {
+    if *viewer == EVERYONE {
         COMPANY_FRESHNESS
     } else {
         FRESHNESS
@@ -129,11 +127,7 @@ impl DebtsService {
             .read(&open_key(viewer), freshness(viewer), || async {
                 let sales = match (viewer.owner(), viewer) {
                     (Some(owner), _) => self.onec.owned_debt_sales(&owner).await?,
-                    // Everyone (an admin): from the company's balances, only what is owed.
-                    (None, Viewer::Team { team }) if team.agents().is_none() => {
-                        let (sales, balances) = self.onec.company_debt_sales().await?;
-                        return Ok(assemble(&sales, &balances));
-                    }
+                    (None, &EVERYONE) => return self.company().await,
                     (None, Viewer::Team { team }) => {
                         self.onec.team_debt_sales(team.agents()).await?
                     }
@@ -148,11 +142,10 @@ impl DebtsService {
     /// keeps them where an admin's page looks, with the agents' names that page shows. 1C
     /// failing leaves what was kept before.
     pub async fn refresh_company(&self) -> Result<CompanyRefresh, ReadError> {
-        let (sales, balances) = self.onec.company_debt_sales().await?;
-        let debts = assemble(&sales, &balances);
-        let cache = self.reader.cache();
-        cache
-            .store(&open_key(&everyone()), COMPANY_FRESHNESS, &debts)
+        let debts = self.company().await?;
+        self.reader
+            .cache()
+            .store(&open_key(&EVERYONE), COMPANY_FRESHNESS, &debts)
             .await;
         let agents = AgentNames::refresh(&self.reader, &self.onec).await?;
         Ok(CompanyRefresh {
@@ -160,6 +153,12 @@ impl DebtsService {
             partners: debts.partners.len(),
             agents,
         })
+    }
+
+    /// Everyone's (an admin's): from the company's balances, only what is owed.
+    async fn company(&self) -> Result<OpenDebts, ReadError> {
+        let (sales, balances) = self.onec.company_debt_sales().await?;
+        Ok(assemble(&sales, &balances))
     }
 
     async fn with_balances(&self, sales: Vec<DebtSale>) -> Result<OpenDebts, ReadError> {

@@ -98,7 +98,7 @@ impl Prewarm {
         Prewarm {
             app: app.clone(),
             catalogue: skazka_catalogue::service(app),
-            debts: DebtsService::new(app.onec_client().clone(), app.reader().clone()),
+            debts: skazka_debts::service(app),
             log: SyncLog::new(app.db().clone()),
         }
     }
